@@ -1,0 +1,2 @@
+export * from './app-config.module.js';
+export * from './environment.js';

@@ -1,0 +1,14 @@
+import { EntityManager } from 'typeorm';
+import { EventCategory, NormalizedEvent } from '@app/flexport';
+
+/**
+ * A domain module's state rules for the categories it owns. `apply` runs inside the transaction
+ * that also records the event in the event log, so the state change commits exactly once.
+ * It must give the same final state whatever order events arrive in (see event-version.ts),
+ * lock what it reads-then-writes (concurrent workers), and throw InvalidEventError for events
+ * that can never apply; any other error is treated as transient and retried.
+ */
+export interface EventHandler {
+  readonly categories: readonly EventCategory[];
+  apply(manager: EntityManager, event: NormalizedEvent): Promise<void>;
+}

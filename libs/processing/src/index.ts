@@ -1,0 +1,2 @@
+export * from './event-handler.js';
+export * from './event-version.js';

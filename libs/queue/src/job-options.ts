@@ -1,0 +1,28 @@
+import { DefaultJobOptions } from 'bullmq';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * One retry and retention policy for event jobs: exponential backoff from 1 s over 12 attempts
+ * keeps retrying a transient failure for about 34 minutes (CONTRACT §4 asks for at least 15).
+ * Failed jobs are kept: the dead-letter store in Postgres is the durable record, these are the evidence.
+ */
+export const EVENT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: DAY_SECONDS, count: 10000 },
+  removeOnFail: { age: 30 * DAY_SECONDS },
+};
+
+/** The minimum total time an event job keeps being retried, in milliseconds. */
+export function totalRetryWindowMs(options: DefaultJobOptions = EVENT_JOB_OPTIONS): number {
+  const attempts = options.attempts ?? 1;
+  const backoff = options.backoff;
+  const delay = typeof backoff === 'number' ? backoff : (backoff?.delay ?? 0);
+  let total = 0;
+  for (let attempt = 1; attempt < attempts; attempt++) total += delay * 2 ** (attempt - 1);
+  return total;
+}
+
+/** How long intake answers `duplicate` for an event it has seen (CONTRACT §2: at least 7 days). */
+export const SEEN_EVENT_TTL_SECONDS = 8 * DAY_SECONDS;
