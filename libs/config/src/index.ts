@@ -1,2 +1,3 @@
 export * from './app-config.module.js';
 export * from './environment.js';
+export * from './process-lifecycle.js';

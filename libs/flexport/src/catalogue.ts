@@ -45,7 +45,11 @@ export interface CatalogueEntry {
   type: string;
   format: EnvelopeFormat;
   category: EventCategory;
-  /** Null for compact `shipment.milestone`, whose name is the `milestone` field of its data. */
+  /**
+   * Null where the name comes from the data: compact `shipment.milestone` takes its `milestone`
+   * field; compact `shipment.eta_updated` the latest transit name, in catalogue order, whose field
+   * it carries (`estimated_arrival` when it carries only `actual_arrival`).
+   */
   name: CanonicalName | null;
 }
 
@@ -54,7 +58,7 @@ const C = EventCategory;
 /** The one mapping from wire types to category and canonical name. Documented in README.md. */
 export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
   { type: 'shipment.milestone', format: 'compact', category: C.Milestone, name: null },
-  { type: 'shipment.eta_updated', format: 'compact', category: C.Transit, name: 'estimated_arrival' },
+  { type: 'shipment.eta_updated', format: 'compact', category: C.Transit, name: null },
   { type: 'booking.confirmed', format: 'compact', category: C.Booking, name: 'booking_confirmed' },
   { type: 'booking.amended', format: 'compact', category: C.Booking, name: 'booking_amended' },
   { type: 'purchase_order.created', format: 'compact', category: C.PurchaseOrder, name: 'po_created' },

@@ -27,12 +27,20 @@ export function classifyEnvelope(envelope: Envelope, eventId: string): EventClas
   const entry = lookupType(envelope.type);
   const format = entry?.format ?? detectFormat(envelope);
   if (!entry) return { eventId, type: envelope.type, format, category: EventCategory.Unknown, name: null };
-  let name: CanonicalName | null = entry.name;
-  if (name === null) {
-    const milestone = dataOf(envelope).milestone;
-    name = isMilestone(milestone) ? milestone : null;
-  }
+  const name = entry.name ?? nameFromData(entry.category, dataOf(envelope));
   return { eventId, type: envelope.type, format, category: entry.category, name };
+}
+
+const TRANSIT_NAMES_BY_FIELD: ReadonlyArray<[string, CanonicalName]> = [
+  ['actual_departure', 'actual_departure'],
+  ['estimated_arrival', 'estimated_arrival'],
+  ['estimated_departure', 'estimated_departure'],
+];
+
+function nameFromData(category: EventCategory, data: Data): CanonicalName | null {
+  if (category === EventCategory.Milestone) return isMilestone(data.milestone) ? data.milestone : null;
+  const present = TRANSIT_NAMES_BY_FIELD.find(([field]) => data[field] != null);
+  return present ? present[1] : 'estimated_arrival';
 }
 
 /** `data.occurred_at` ?? envelope `occurred_at` ?? `created_at` ?? receipt time (CONTRACT §4). */

@@ -1,18 +1,34 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
-import { ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TypedConfigService } from '@app/config';
 import { EVENT_JOB_OPTIONS } from './job-options.js';
 import { ALL_QUEUES } from './queue-names.js';
 import { createRedis, redisOptions, RedisRole } from './redis-connection.js';
+import { RedisErrorReporter } from './redis-error-reporter.js';
 
 /** A plain Redis client for the service's own keys (seen-event markers, health), apart from BullMQ's. */
 export const REDIS = Symbol('REDIS');
 
-class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+@Injectable()
+class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly reporter = new RedisErrorReporter();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    this.redis.on('error', (error) => this.reporter.report('client', error));
+    for (const name of ALL_QUEUES) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      queue.on('error', (error) => this.reporter.report(`queue ${name}`, error));
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -52,7 +68,7 @@ export class QueueModule {
             return createRedis(app.redisUrl, role, app.redisCommandTimeoutMs);
           },
         },
-        RedisCloser,
+        RedisLifecycle,
       ],
       exports: [BullModule, REDIS],
     };

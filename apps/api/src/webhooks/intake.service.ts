@@ -1,0 +1,112 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { AllConfig } from '@app/config';
+import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
+import {
+  CATEGORY_QUEUES,
+  EventJobData,
+  eventJobId,
+  JobName,
+  QuarantineJobData,
+  QueueName,
+  REDIS,
+  SEEN_EVENT_TTL_SECONDS,
+} from '@app/queue';
+
+export type IntakeResult =
+  | { status: 'queued' | 'duplicate'; eventId: string }
+  | { status: 'quarantined' };
+
+/** Redis could not confirm the job: the caller answers 503 so the sender retries. */
+export class QueueUnavailableError extends Error {
+  override name = 'QueueUnavailableError';
+}
+
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+  private readonly queues: ReadonlyMap<QueueName, Queue>;
+  private readonly prefix: string;
+  private readonly deadlineMs: number;
+
+  constructor(
+    config: ConfigService<AllConfig, true>,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(QueueName.Milestones) milestones: Queue,
+    @InjectQueue(QueueName.Transit) transit: Queue,
+    @InjectQueue(QueueName.Bookings) bookings: Queue,
+    @InjectQueue(QueueName.PurchaseOrders) purchaseOrders: Queue,
+    @InjectQueue(QueueName.Invoices) invoices: Queue,
+    @InjectQueue(QueueName.Documents) documents: Queue,
+    @InjectQueue(QueueName.Containers) containers: Queue,
+    @InjectQueue(QueueName.UnknownEvents) unknownEvents: Queue,
+    @InjectQueue(QueueName.Quarantine) quarantine: Queue,
+  ) {
+    const app = config.get('app', { infer: true });
+    this.prefix = app.queuePrefix;
+    this.deadlineMs = app.redisCommandTimeoutMs;
+    this.queues = new Map(
+      [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map(
+        (queue) => [queue.name as QueueName, queue],
+      ),
+    );
+  }
+
+  /** Answers only once Redis has stored the job; throws QueueUnavailableError otherwise. */
+  async accept(raw: Buffer, contentType: string | null, receivedAt = new Date().toISOString()): Promise<IntakeResult> {
+    if (this.redis.status !== 'ready') throw new QueueUnavailableError(`redis is ${this.redis.status}`);
+    const parsed = parseEnvelope(raw);
+    if (!parsed.ok) {
+      await this.quarantine(raw, contentType, parsed.reason, receivedAt);
+      return { status: 'quarantined' };
+    }
+    const eventId = deriveEventId(parsed.envelope, raw);
+    const { type, category, name } = classifyEnvelope(parsed.envelope, eventId);
+    const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
+    const queue = this.queue(CATEGORY_QUEUES[category]);
+    const firstSeen = await this.withinDeadline(async () => {
+      await queue.add(JobName.Event, data, { jobId: eventJobId(eventId) });
+      // Marked only after the job is stored: a failure in between is retried by the sender.
+      return this.redis.set(this.seenKey(eventId), receivedAt, 'EX', SEEN_EVENT_TTL_SECONDS, 'NX');
+    });
+    return { eventId, status: firstSeen === 'OK' ? 'queued' : 'duplicate' };
+  }
+
+  private async quarantine(raw: Buffer, contentType: string | null, reason: string, receivedAt: string): Promise<void> {
+    const bodySha256 = createHash('sha256').update(raw).digest('hex');
+    const data: QuarantineJobData = { receivedAt, reason, contentType, bodySha256, bodyBase64: raw.toString('base64') };
+    await this.withinDeadline(() =>
+      this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }),
+    );
+    this.logger.warn({ msg: 'signed webhook quarantined', reason, bodySha256, bytes: raw.length });
+  }
+
+  private queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`queue ${name} is not registered`);
+    return queue;
+  }
+
+  private seenKey(eventId: string): string {
+    return `${this.prefix}:seen:${eventId}`;
+  }
+
+  private async withinDeadline<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError('redis did not answer in time')), this.deadlineMs);
+    });
+    try {
+      return await Promise.race([work(), deadline]);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw error;
+      throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

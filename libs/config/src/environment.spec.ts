@@ -1,0 +1,54 @@
+import { jest } from '@jest/globals';
+import { ConfigurationError, DEVELOPMENT_DEFAULTS, loadAppConfig } from './environment.js';
+
+const silent = { warn: jest.fn() } as never;
+
+describe('loadAppConfig', () => {
+  const production = { NODE_ENV: 'production', FLEXPORT_WEBHOOK_SECRETS: 's1', API_TOKEN: 't', ADMIN_PASSWORD: 'p' };
+
+  it.each(['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'])(
+    'stops start-up in production without %s, naming it',
+    (name) => {
+      expect(() => loadAppConfig({ ...production, [name]: undefined }, silent)).toThrow(
+        new ConfigurationError(`${name} is required when NODE_ENV=production`),
+      );
+      expect(() => loadAppConfig({ ...production, [name]: '  ' }, silent)).toThrow(name);
+    },
+  );
+
+  it('uses the documented development secret outside production, with a warning', () => {
+    const logger = { warn: jest.fn() };
+    const config = loadAppConfig({}, logger as never);
+    expect(config.webhookSecrets).toEqual([DEVELOPMENT_DEFAULTS.FLEXPORT_WEBHOOK_SECRETS]);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('FLEXPORT_WEBHOOK_SECRETS'));
+  });
+
+  it('splits comma-separated secrets and URLs, the first secret being current', () => {
+    const config = loadAppConfig(
+      { ...production, FLEXPORT_WEBHOOK_SECRETS: ' new , old ,', NOTIFY_WEBHOOK_URLS: 'http://a.test/x,https://b.test', NOTIFY_SIGNING_SECRET: 'n' },
+      silent,
+    );
+    expect(config.webhookSecrets).toEqual(['new', 'old']);
+    expect(config.notifyWebhookUrls).toEqual(['http://a.test/x', 'https://b.test']);
+  });
+
+  it('applies the contract defaults', () => {
+    expect(loadAppConfig(production, silent)).toMatchObject({
+      port: 3000,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: 'flexport',
+      bodyLimitBytes: 1024 * 1024,
+      notifyWebhookUrls: [],
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ NOTIFY_WEBHOOK_URLS: 'ftp://x' }, 'NOTIFY_WEBHOOK_URLS'],
+    [{ WEBHOOK_BODY_LIMIT_BYTES: '-1' }, 'WEBHOOK_BODY_LIMIT_BYTES'],
+  ])('rejects invalid values with a message naming the variable: %j', (env, name) => {
+    expect(() => loadAppConfig({ ...production, ...env }, silent)).toThrow(name);
+  });
+});

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { EventCategory } from './catalogue.js';
+import { deriveEventId, parseEnvelope } from './envelope.js';
+import { InvalidEventError } from './invalid-event.error.js';
+import { classifyEnvelope, normalizeEvent } from './normalize.js';
+
+const RECEIVED_AT = '2026-11-27T00:00:00.000Z';
+
+function fixture(path: string) {
+  const raw = readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url));
+  const parsed = parseEnvelope(raw);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return { raw, envelope: parsed.envelope, eventId: deriveEventId(parsed.envelope, raw) };
+}
+
+function normalizeFixture(path: string) {
+  const { envelope, eventId } = fixture(path);
+  return normalizeEvent(envelope, eventId, RECEIVED_AT);
+}
+
+function normalizeData(type: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return normalizeEvent({ id: 'evt_test', type, data, ...extra }, 'evt_test', RECEIVED_AT);
+}
+
+describe('normalizeEvent with Flexport v2 deliveries', () => {
+  it('reads a departed leg: shipment id, place, and leg dates as UTC instants', () => {
+    const event = normalizeFixture('flexport-v2/shipment-leg-departed.json');
+    expect(event).toMatchObject({
+      eventId: '2208114',
+      format: 'v2',
+      category: EventCategory.Milestone,
+      name: 'departed',
+      occurredAt: '2026-03-02T06:40:00.000Z',
+      subject: { shipmentId: '104233' },
+      facts: {
+        shipmentId: '104233',
+        milestone: 'departed',
+        location: { name: 'Port of Yantian', country: 'CN' },
+        transit: {
+          estimatedDepartureAt: '2026-03-01T22:00:00.000Z',
+          actualDepartureAt: '2026-03-02T06:40:00.000Z',
+          estimatedArrivalAt: '2026-03-22T05:00:00.000Z',
+        },
+      },
+    });
+    expect(event.facts).not.toHaveProperty('transit.actualArrivalAt');
+  });
+
+  it('maps customs release to customs_cleared with a null location', () => {
+    const event = normalizeFixture('flexport-v2/shipment-customs-released.json');
+    expect(event).toMatchObject({ name: 'customs_cleared', facts: { shipmentId: '104233', location: null } });
+  });
+
+  it('reads an ETA update from the leg resource', () => {
+    const event = normalizeFixture('flexport-v2/shipment-leg-eta-updated.json');
+    expect(event).toMatchObject({
+      category: EventCategory.Transit,
+      name: 'estimated_arrival',
+      facts: { shipmentId: '104233', transit: { estimatedArrivalAt: '2026-03-23T13:00:00.000Z' } },
+    });
+  });
+
+  it('reads container numbers from data.containers', () => {
+    const event = normalizeFixture('flexport-v2/container-loaded-on-board.json');
+    expect(event).toMatchObject({
+      category: EventCategory.Container,
+      name: 'container_loaded',
+      facts: { containerNumbers: ['MSKU7748201'], shipmentId: '104233', status: 'loaded', location: { country: 'CN' } },
+    });
+  });
+
+  it('keeps an unknown type as category unknown, not an error', () => {
+    const event = normalizeFixture('flexport-v2/unknown-future-type.json');
+    expect(event).toMatchObject({ eventId: '2208999', category: EventCategory.Unknown, name: null, facts: { category: 'unknown' } });
+  });
+
+  it('dead-letters a v2 milestone without data.shipment.id', () => {
+    const { envelope } = fixture('flexport-v2/shipment-leg-departed.json');
+    const broken = { ...envelope, data: { ...(envelope.data as object), shipment: {} } };
+    expect(() => normalizeEvent(broken, '1', RECEIVED_AT)).toThrow(new InvalidEventError('data.shipment.id is missing'));
+  });
+});
+
+describe('normalizeEvent with compact deliveries', () => {
+  it('reads a milestone with its location', () => {
+    expect(normalizeFixture('compact/milestone-departed.json')).toMatchObject({
+      format: 'compact',
+      name: 'departed',
+      occurredAt: '2026-03-02T06:40:00.000Z',
+      facts: { shipmentId: 'SHP-104233', location: { name: 'Port of Yantian', country: 'CN' }, transit: { actualDepartureAt: '2026-03-02T06:40:00.000Z' } },
+    });
+  });
+
+  it.each([
+    ['compact/booking-amended.json', EventCategory.Booking, 'booking_amended', { bookingId: 'BKG-88120', status: 'amended', shipmentId: 'SHP-104233' }],
+    ['compact/purchase-order-created.json', EventCategory.PurchaseOrder, 'po_created', { purchaseOrderId: 'PO-2026-0142', number: '4500018842', status: 'open' }],
+    ['compact/invoice-freight-ready.json', EventCategory.Invoice, 'freight_invoice_ready', { invoiceId: 'gwdpaYrhTI-T1ljn1M7o7w', amount: '18422.07', currency: 'USD', dueDate: '2026-04-24', kind: 'freight_invoice' }],
+    ['compact/document-bill-of-lading.json', EventCategory.Document, 'bill_of_lading_ready', { documentId: 'doc_7Kq2ZpX', documentType: 'flexport_bill_of_lading', fileName: 'HBL-FLXT104233.pdf' }],
+    ['compact/eta-updated.json', EventCategory.Transit, 'estimated_arrival', { transit: { estimatedArrivalAt: '2026-03-21T14:00:00.000Z' } }],
+    ['compact/container-loaded.json', EventCategory.Container, 'container_loaded', { containerNumbers: ['MSKU7748201'], status: 'loaded' }],
+  ])('reads %s', (path, category, name, facts) => {
+    expect(normalizeFixture(path)).toMatchObject({ category, name, facts });
+  });
+
+  it('keeps purchase-order line items exactly as sent', () => {
+    const event = normalizeFixture('compact/purchase-order-created.json');
+    expect(event.facts).toMatchObject({ lineItems: [{ sku: 'LMP-3301', unit_cost: { amount: '4.85' } }, { sku: 'LMP-3302' }] });
+  });
+
+  it.each([
+    ['a milestone without shipment id', 'shipment.milestone', { milestone: 'arrived' }, 'data.shipment_id is missing'],
+    ['an unknown milestone name', 'shipment.milestone', { shipment_id: 'S', milestone: 'teleported' }, 'unknown milestone "teleported"'],
+    ['an unparseable date', 'shipment.milestone', { shipment_id: 'S', milestone: 'arrived', occurred_at: 'yesterday' }, 'data.occurred_at is not an ISO-8601 date: "yesterday"'],
+    ['a float amount', 'invoice.created', { invoice_id: 'I', amount: 12.5, currency: 'USD' }, 'amount is not a decimal string: 12.5'],
+    ['an ETA update without dates', 'shipment.eta_updated', { shipment_id: 'S' }, 'transit event carries no date'],
+    ['an object as id', 'booking.confirmed', { booking_id: { id: 1 } }, 'data.booking_id is not a valid identifier'],
+  ])('rejects %s as invalid', (_label, type, data, reason) => {
+    expect(() => normalizeData(type, data)).toThrow(new InvalidEventError(reason));
+  });
+});
+
+describe('occurredAt', () => {
+  it('prefers data.occurred_at, then occurred_at, then created_at, then receipt time', () => {
+    const data = { shipment_id: 'S', milestone: 'arrived' };
+    expect(normalizeData('shipment.milestone', { ...data, occurred_at: '2026-01-01T00:00:00+02:00' }, { occurred_at: '2026-02-01T00:00:00Z' }).occurredAt).toBe('2025-12-31T22:00:00.000Z');
+    expect(normalizeData('shipment.milestone', data, { occurred_at: '2026-02-01T00:00:00Z', created_at: '2026-03-01T00:00:00Z' }).occurredAt).toBe('2026-02-01T00:00:00.000Z');
+    expect(normalizeData('shipment.milestone', data, { created_at: '2026-03-01T00:00:00Z' }).occurredAt).toBe('2026-03-01T00:00:00.000Z');
+    expect(normalizeData('shipment.milestone', data).occurredAt).toBe(RECEIVED_AT);
+  });
+});
+
+describe('event identity', () => {
+  it('uses the envelope id as a string, or the SHA-256 of the raw body', () => {
+    expect(fixture('flexport-v2/shipment-leg-departed.json').eventId).toBe('2208114');
+    const raw = Buffer.from('{"type":"x"}');
+    expect(deriveEventId({ type: 'x' }, raw)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(deriveEventId({ type: 'x', id: { nested: true } }, raw)).toMatch(/^sha256:/);
+  });
+
+  it('names a compact ETA update after the latest transit field it carries', () => {
+    const name = (data: Record<string, unknown>) => classifyEnvelope({ type: 'shipment.eta_updated', data }, 'e').name;
+    expect(name({ estimated_departure: '2026-01-01' })).toBe('estimated_departure');
+    expect(name({ estimated_departure: '2026-01-01', estimated_arrival: '2026-01-02' })).toBe('estimated_arrival');
+    expect(name({ actual_departure: '2026-01-01', estimated_arrival: '2026-01-02' })).toBe('actual_departure');
+    expect(name({ actual_arrival: '2026-01-01' })).toBe('estimated_arrival');
+  });
+
+  it('classifies a compact milestone by its milestone field', () => {
+    expect(classifyEnvelope({ type: 'shipment.milestone', data: { milestone: 'delivered' } }, 'e')).toMatchObject({ name: 'delivered' });
+    expect(classifyEnvelope({ type: 'shipment.milestone', data: { milestone: 'nope' } }, 'e')).toMatchObject({ category: 'milestone', name: null });
+  });
+});
