@@ -102,6 +102,10 @@ describe('normalizeEvent with compact deliveries', () => {
     expect(normalizeFixture(path)).toMatchObject({ category, name, facts });
   });
 
+  it('upper-cases container numbers, as ISO 6346 writes them', () => {
+    expect(normalizeData('container.loaded', { container_number: 'msku7748201' }).facts).toMatchObject({ containerNumbers: ['MSKU7748201'] });
+  });
+
   it('keeps purchase-order line items exactly as sent', () => {
     const event = normalizeFixture('compact/purchase-order-created.json');
     expect(event.facts).toMatchObject({ lineItems: [{ sku: 'LMP-3301', unit_cost: { amount: '4.85' } }, { sku: 'LMP-3302' }] });

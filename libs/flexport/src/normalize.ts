@@ -145,7 +145,7 @@ function compactFacts(category: EventCategory, name: CanonicalName | null, data:
     case EventCategory.Container:
       return {
         category,
-        containerNumbers: [requiredId(data.container_number, 'data.container_number')],
+        containerNumbers: [containerNumber(requiredId(data.container_number, 'data.container_number'))],
         shipmentId: optionalId(data.shipment_id, 'data.shipment_id'),
         location: compactLocation(data.location),
         status: name === 'container_unloaded' ? 'unloaded' : 'loaded',
@@ -244,7 +244,13 @@ function v2ContainerNumbers(value: unknown): string[] {
   return value
     .filter(isPlainObject)
     .map((container) => optionalId(container.container_number, 'data.containers[].container_number'))
-    .filter((number): number is string => number !== null);
+    .filter((number): number is string => number !== null)
+    .map(containerNumber);
+}
+
+/** ISO 6346 container numbers are upper case; senders are not always careful. */
+function containerNumber(value: string): string {
+  return value.toUpperCase();
 }
 
 function money(data: Data): { amount: string; currency: string } {
