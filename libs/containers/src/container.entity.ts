@@ -1,0 +1,37 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Location } from '@app/flexport';
+import type { FieldVersions } from '@app/processing';
+
+export type ContainerStatus = 'loaded' | 'unloaded';
+
+/** Projection of container events, one row per container number. */
+@Entity({ name: 'containers' })
+@Check('chk_containers_status', `"status" IN ('loaded', 'unloaded')`)
+@Index('idx_containers_shipment_id', ['shipmentId'])
+export class ContainerEntity {
+  @PrimaryColumn({ name: 'container_number', type: 'text', primaryKeyConstraintName: 'pk_containers' })
+  containerNumber: string;
+
+  @Column({ name: 'shipment_id', type: 'text', nullable: true })
+  shipmentId: string | null;
+
+  @Column({ type: 'text' })
+  status: ContainerStatus;
+
+  /** `occurredAt` of the latest event about the container. */
+  @Column({ name: 'last_event_at', type: 'timestamptz' })
+  lastEventAt: Date;
+
+  /** `{name, country}` of the latest event that had a location; null until one does. */
+  @Column({ type: 'jsonb', nullable: true })
+  location: Location | null;
+
+  @Column({ type: 'jsonb' })
+  versions: FieldVersions;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
+import { applyToRows, EventHandler, versionOf } from '@app/processing';
+import { ContainerEntity } from './container.entity.js';
+import { applyContainerEvent } from './container-state.js';
+
+/** Keeps the `containers` projection: container_loaded and container_unloaded, for every container an event names. */
+@Injectable()
+export class ContainersService implements EventHandler {
+  readonly categories = [EventCategory.Container] as const;
+
+  async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    const { facts } = event;
+    if (facts.category !== EventCategory.Container) {
+      throw new InvalidEventError(`containers cannot apply a ${facts.category} event`);
+    }
+    if (facts.containerNumbers.length === 0) throw new InvalidEventError('container event names no container');
+    const version = versionOf(event);
+    await applyToRows(manager, ContainerEntity, 'containerNumber', facts.containerNumbers, (current, containerNumber) =>
+      applyContainerEvent(current, containerNumber, facts, version),
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
+import { applyToRows, EventHandler, versionOf } from '@app/processing';
+import { InvoiceEntity } from './invoice.entity.js';
+import { applyInvoiceEvent } from './invoice-state.js';
+
+/** Keeps the `invoices` projection: invoice_created and freight_invoice_ready events. */
+@Injectable()
+export class InvoicesService implements EventHandler {
+  readonly categories = [EventCategory.Invoice] as const;
+
+  async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    const { facts } = event;
+    if (facts.category !== EventCategory.Invoice) {
+      throw new InvalidEventError(`invoices cannot apply a ${facts.category} event`);
+    }
+    const version = versionOf(event);
+    await applyToRows(manager, InvoiceEntity, 'id', [facts.invoiceId], (current) =>
+      applyInvoiceEvent(current, facts, version),
+    );
+  }
+}

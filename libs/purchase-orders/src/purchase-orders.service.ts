@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
+import { applyToRows, EventHandler, versionOf } from '@app/processing';
+import { PurchaseOrderEntity } from './purchase-order.entity.js';
+import { applyPurchaseOrderEvent } from './purchase-order-state.js';
+
+/** Keeps the `purchase_orders` projection: po_created, po_updated and po_archived events. */
+@Injectable()
+export class PurchaseOrdersService implements EventHandler {
+  readonly categories = [EventCategory.PurchaseOrder] as const;
+
+  async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    const { facts } = event;
+    if (facts.category !== EventCategory.PurchaseOrder) {
+      throw new InvalidEventError(`purchase orders cannot apply a ${facts.category} event`);
+    }
+    const version = versionOf(event);
+    await applyToRows(manager, PurchaseOrderEntity, 'id', [facts.purchaseOrderId], (current) =>
+      applyPurchaseOrderEvent(current, facts, version),
+    );
+  }
+}
