@@ -1,0 +1,77 @@
+import { CanonicalName, EnvelopeFormat, EventCategory, lookupType } from '@app/flexport';
+
+/**
+ * What a journey step means, which is also the canonical name the service must give its event in
+ * either envelope (each compact ETA update carries only the one date its name stands for).
+ */
+export type StepKind = Exclude<CanonicalName, 'actual_departure'>;
+
+const C = EventCategory;
+
+/** The category each step belongs to, written out independently of the catalogue so tests can compare. */
+export const STEP_CATEGORY: Readonly<Record<StepKind, EventCategory>> = {
+  cargo_ready: C.Milestone,
+  departed: C.Milestone,
+  arrived: C.Milestone,
+  customs_cleared: C.Milestone,
+  delivered: C.Milestone,
+  estimated_departure: C.Transit,
+  estimated_arrival: C.Transit,
+  booking_confirmed: C.Booking,
+  booking_amended: C.Booking,
+  po_created: C.PurchaseOrder,
+  po_updated: C.PurchaseOrder,
+  po_archived: C.PurchaseOrder,
+  invoice_created: C.Invoice,
+  freight_invoice_ready: C.Invoice,
+  document_uploaded: C.Document,
+  bill_of_lading_ready: C.Document,
+  container_loaded: C.Container,
+  container_unloaded: C.Container,
+};
+
+export const COMPACT_TYPES: Readonly<Record<StepKind, string>> = {
+  cargo_ready: 'shipment.milestone',
+  departed: 'shipment.milestone',
+  arrived: 'shipment.milestone',
+  customs_cleared: 'shipment.milestone',
+  delivered: 'shipment.milestone',
+  estimated_departure: 'shipment.eta_updated',
+  estimated_arrival: 'shipment.eta_updated',
+  booking_confirmed: 'booking.confirmed',
+  booking_amended: 'booking.amended',
+  po_created: 'purchase_order.created',
+  po_updated: 'purchase_order.updated',
+  po_archived: 'purchase_order.archived',
+  invoice_created: 'invoice.created',
+  freight_invoice_ready: 'invoice.freight_invoice_ready',
+  document_uploaded: 'document.uploaded',
+  bill_of_lading_ready: 'document.bill_of_lading_ready',
+  container_loaded: 'container.loaded',
+  container_unloaded: 'container.unloaded',
+};
+
+/** The v2 type a real delivery would carry; used only while the catalogue maps it to the same name. */
+const V2_CANDIDATES: Readonly<Partial<Record<StepKind, string>>> = {
+  departed: '/shipment_leg#departed',
+  arrived: '/shipment_leg#arrived',
+  customs_cleared: '/shipment#customs_entry_release_status_released',
+  delivered: '/shipment#delivered_in_full',
+  estimated_departure: '/shipment_leg#updated_estimated_time_of_departure',
+  estimated_arrival: '/shipment_leg#updated_estimated_time_of_arrival',
+  booking_confirmed: '/shipment#booking_confirmed',
+  container_loaded: '/ocean/shipment_container_leg#loaded_on_board',
+  container_unloaded: '/ocean/shipment_container_leg#unloaded_off_board',
+};
+
+export function v2TypeFor(kind: StepKind): string | undefined {
+  const type = V2_CANDIDATES[kind];
+  const entry = type === undefined ? undefined : lookupType(type);
+  return entry?.format === 'v2' && entry.name === kind ? type : undefined;
+}
+
+export function wireTypeFor(kind: StepKind, format: EnvelopeFormat): string {
+  const type = format === 'v2' ? v2TypeFor(kind) : COMPACT_TYPES[kind];
+  if (type === undefined) throw new Error(`no v2 type for ${kind}`);
+  return type;
+}
