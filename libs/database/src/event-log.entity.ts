@@ -1,0 +1,54 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export const EVENT_STATUSES = ['queued', 'processed', 'ignored', 'failed', 'dead'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+/** Every event the workers have seen, forever: the durable guard against applying an event twice. */
+@Entity({ name: 'event_log' })
+@Check('chk_event_log_status', `"status" IN ('queued', 'processed', 'ignored', 'failed', 'dead')`)
+@Index('idx_event_log_status_received', ['status', 'receivedAt', 'eventId'])
+@Index('idx_event_log_type_received', ['type', 'receivedAt', 'eventId'])
+@Index('idx_event_log_received', ['receivedAt', 'eventId'])
+@Index('idx_event_log_occurred', ['occurredAt'])
+export class EventLogEntity {
+  @PrimaryColumn({ name: 'event_id', type: 'text', primaryKeyConstraintName: 'pk_event_log' })
+  eventId: string;
+
+  @Column({ type: 'text' })
+  type: string;
+
+  @Column({ type: 'text' })
+  category: string;
+
+  @Column({ type: 'text', nullable: true })
+  name: string | null;
+
+  /** Null when the event's own date could not be read (it is then dead-lettered). */
+  @Column({ name: 'occurred_at', type: 'timestamptz', nullable: true })
+  occurredAt: Date | null;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+
+  /** The envelope exactly as parsed from the webhook body. */
+  @Column({ type: 'jsonb' })
+  payload: Record<string, unknown>;
+
+  @Column({ type: 'text' })
+  status: EventStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
+  processedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,20 @@
+import { CreateEventLog1795800000000 } from './1795800000000-CreateEventLog.js';
+import { CreateShipments1795800000100 } from './1795800000100-CreateShipments.js';
+import { CreateBookings1795800001000 } from './1795800001000-CreateBookings.js';
+import { CreatePurchaseOrders1795800001100 } from './1795800001100-CreatePurchaseOrders.js';
+import { CreateInvoices1795800001200 } from './1795800001200-CreateInvoices.js';
+import { CreateDocuments1795800001300 } from './1795800001300-CreateDocuments.js';
+import { CreateContainers1795800001400 } from './1795800001400-CreateContainers.js';
+import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifications.js';
+
+/** Every committed migration, in order. Add new ones at the end. */
+export const MIGRATIONS = [
+  CreateEventLog1795800000000,
+  CreateShipments1795800000100,
+  CreateBookings1795800001000,
+  CreatePurchaseOrders1795800001100,
+  CreateInvoices1795800001200,
+  CreateDocuments1795800001300,
+  CreateContainers1795800001400,
+  CreateNotifications1795800002000,
+];

@@ -1,0 +1,76 @@
+import { EventCategory, Location, Milestone, NormalizedEvent, TRANSIT_FIELDS, TransitDates } from '@app/flexport';
+import { claimField, FieldVersions, versionOf } from '@app/processing';
+
+/** The fields of a shipment the state rules decide, as ISO strings; `versions` says which event set each. */
+export interface ShipmentState {
+  status: Milestone | null;
+  statusAt: string | null;
+  location: Location | null;
+  estimatedDepartureAt: string | null;
+  estimatedArrivalAt: string | null;
+  actualDepartureAt: string | null;
+  actualArrivalAt: string | null;
+  containerNumbers: string[];
+  versions: FieldVersions;
+}
+
+export function emptyShipmentState(): ShipmentState {
+  return {
+    status: null,
+    statusAt: null,
+    location: null,
+    estimatedDepartureAt: null,
+    estimatedArrivalAt: null,
+    actualDepartureAt: null,
+    actualArrivalAt: null,
+    containerNumbers: [],
+    versions: {},
+  };
+}
+
+/**
+ * The state rules of shipments, without I/O. Per field, the event with the greatest version wins
+ * (occurredAt, then catalogue order, then eventId): the status is the winning milestone; the location
+ * that of the winning milestone among those that had one; each transit date is decided on its own.
+ * Container numbers accumulate. Returns `state` itself when the event changes nothing, so applying
+ * an event twice, or an older one late, leaves the state as it is.
+ */
+export function applyShipmentEvent(state: ShipmentState, event: NormalizedEvent): ShipmentState {
+  const { facts } = event;
+  if (facts.category !== EventCategory.Milestone && facts.category !== EventCategory.Transit) return state;
+  const version = versionOf(event);
+  const versions: FieldVersions = { ...state.versions };
+  const next: ShipmentState = { ...state, versions };
+  let changed = false;
+
+  if (facts.category === EventCategory.Milestone) {
+    if (claimField(versions, 'status', version)) {
+      next.status = facts.milestone;
+      next.statusAt = event.occurredAt;
+      changed = true;
+    }
+    if (facts.location && claimField(versions, 'location', version)) {
+      next.location = { name: facts.location.name, country: facts.location.country };
+      changed = true;
+    }
+    const containers = mergeContainers(state.containerNumbers, facts.containerNumbers);
+    if (containers !== state.containerNumbers) {
+      next.containerNumbers = containers;
+      changed = true;
+    }
+  }
+  for (const field of TRANSIT_FIELDS) {
+    const value = (facts.transit as TransitDates)[field];
+    if (value !== undefined && claimField(versions, field, version)) {
+      next[field] = value;
+      changed = true;
+    }
+  }
+  return changed ? next : state;
+}
+
+function mergeContainers(current: string[], added: readonly string[]): string[] {
+  const missing = added.filter((number) => !current.includes(number));
+  if (missing.length === 0) return current;
+  return [...new Set([...current, ...missing])].sort();
+}

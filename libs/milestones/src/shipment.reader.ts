@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Location, Milestone } from '@app/flexport';
+import { queryRows } from '@app/processing';
+
+export interface ShipmentMilestoneView {
+  milestone: Milestone;
+  occurredAt: string;
+  location: Location | null;
+  eventId: string;
+}
+
+/** GET /shipments/:id (CONTRACT §5). */
+export interface ShipmentView {
+  id: string;
+  status: Milestone | null;
+  statusAt: string | null;
+  location: Location | null;
+  estimatedDepartureAt: string | null;
+  estimatedArrivalAt: string | null;
+  actualDepartureAt: string | null;
+  actualArrivalAt: string | null;
+  milestones: ShipmentMilestoneView[];
+  /** Container numbers linked by milestone events or by container events, sorted. */
+  containers: string[];
+  updatedAt: string;
+}
+
+export interface ShipmentPage {
+  items: ShipmentView[];
+  nextCursor: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+interface ShipmentRow {
+  id: string;
+  status: Milestone | null;
+  status_at: Date | null;
+  location: Location | null;
+  estimated_departure_at: Date | null;
+  estimated_arrival_at: Date | null;
+  actual_departure_at: Date | null;
+  actual_arrival_at: Date | null;
+  container_numbers: string[];
+  updated_at: Date;
+}
+
+interface MilestoneRow {
+  shipment_id: string;
+  milestone: Milestone;
+  occurred_at: Date;
+  location: Location | null;
+  event_id: string;
+}
+
+const SHIPMENT_COLUMNS = `id, status, status_at, location, estimated_departure_at, estimated_arrival_at,
+  actual_departure_at, actual_arrival_at, container_numbers, updated_at`;
+
+const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+/** Reads the shipments projection in the shape of the read API. No queue consumer: fine in the API process. */
+@Injectable()
+export class ShipmentReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findById(id: string): Promise<ShipmentView | null> {
+    const rows = await queryRows<ShipmentRow>(
+      this.dataSource.manager,
+      `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1`,
+      [id],
+    );
+    const [view] = await this.views(rows);
+    return view ?? null;
+  }
+
+  /** Ordered by id; `cursor` is the opaque `nextCursor` of the previous page. */
+  async list(options: { status?: string; limit?: number; cursor?: string | null } = {}): Promise<ShipmentPage> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const after = options.cursor ? decodeCursor(options.cursor) : null;
+    const rows = await queryRows<ShipmentRow>(
+      this.dataSource.manager,
+      `SELECT ${SHIPMENT_COLUMNS} FROM shipments
+        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id > $2)
+        ORDER BY id LIMIT $3`,
+      [options.status ?? null, after, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const items = await this.views(page);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+  }
+
+  private async views(rows: ShipmentRow[]): Promise<ShipmentView[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [milestones, containers] = await Promise.all([
+      queryRows<MilestoneRow>(
+        this.dataSource.manager,
+        `SELECT shipment_id, milestone, occurred_at, location, event_id FROM shipment_milestones
+          WHERE shipment_id = ANY($1::text[]) ORDER BY shipment_id, occurred_at, event_id`,
+        [ids],
+      ),
+      queryRows<{ shipment_id: string; container_number: string }>(
+        this.dataSource.manager,
+        'SELECT shipment_id, container_number FROM containers WHERE shipment_id = ANY($1::text[])',
+        [ids],
+      ),
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      statusAt: iso(row.status_at),
+      location: row.location,
+      estimatedDepartureAt: iso(row.estimated_departure_at),
+      estimatedArrivalAt: iso(row.estimated_arrival_at),
+      actualDepartureAt: iso(row.actual_departure_at),
+      actualArrivalAt: iso(row.actual_arrival_at),
+      milestones: milestones
+        .filter((milestone) => milestone.shipment_id === row.id)
+        .map((milestone) => ({
+          milestone: milestone.milestone,
+          occurredAt: milestone.occurred_at.toISOString(),
+          location: milestone.location,
+          eventId: milestone.event_id,
+        })),
+      containers: [
+        ...new Set([
+          ...row.container_numbers,
+          ...containers.filter((container) => container.shipment_id === row.id).map((c) => c.container_number),
+        ]),
+      ].sort(),
+      updatedAt: row.updated_at.toISOString(),
+    }));
+  }
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('cursor is not valid');
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}

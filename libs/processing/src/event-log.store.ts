@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { classifyEnvelope, Envelope, EventCategory, NormalizedEvent, resolveOccurredAt } from '@app/flexport';
+import type { DeadLetterReason, EventStatus } from '@app/database';
+import type { QuarantineJobData } from '@app/queue';
+import { queryRows } from './sql.js';
+
+/** What the event log records of an event before (or without) its data being validated. */
+export interface EventRecord {
+  eventId: string;
+  type: string;
+  category: EventCategory;
+  name: string | null;
+  occurredAt: string | null;
+  receivedAt: string;
+  payload: Envelope;
+}
+
+export interface ClaimedEvent {
+  /** Status before this run; `queued` for a row this run inserted. */
+  status: EventStatus;
+  inserted: boolean;
+}
+
+const MAX_ERROR_LENGTH = 2000;
+
+export function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}
+
+/** Classifies with today's catalogue; the date is best effort (an unreadable one is the dead letter's reason). */
+export function eventRecord(eventId: string, envelope: Envelope, receivedAt: string): EventRecord {
+  const { type, category, name } = classifyEnvelope(envelope, eventId);
+  let occurredAt: string | null;
+  try {
+    occurredAt = resolveOccurredAt(envelope, receivedAt);
+  } catch {
+    occurredAt = null;
+  }
+  return { eventId, type, category, name, occurredAt, receivedAt, payload: envelope };
+}
+
+/** The SQL of the event log and the dead letters. Every method runs on the caller's manager (transaction). */
+@Injectable()
+export class EventLogStore {
+  /**
+   * Inserts the event's row, or locks the existing one (FOR UPDATE): two runs of one event
+   * (a redelivery, a stalled job picked up again) are serialised here, and the second sees the first's outcome.
+   */
+  async claim(manager: EntityManager, record: EventRecord): Promise<ClaimedEvent> {
+    const inserted = await queryRows<{ status: EventStatus }>(
+      manager,
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'queued')
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING status`,
+      [
+        record.eventId,
+        record.type,
+        record.category,
+        record.name,
+        record.occurredAt,
+        record.receivedAt,
+        JSON.stringify(record.payload),
+      ],
+    );
+    if (inserted.length > 0) return { status: 'queued', inserted: true };
+    const [row] = await queryRows<{ status: EventStatus }>(
+      manager,
+      'SELECT status FROM event_log WHERE event_id = $1 FOR UPDATE',
+      [record.eventId],
+    );
+    if (!row) throw new Error(`event_log row of ${record.eventId} vanished`);
+    return { status: row.status, inserted: false };
+  }
+
+  /** Records the outcome of a run that applied (`processed`) or deliberately skipped (`ignored`) the event. */
+  async complete(manager: EntityManager, event: NormalizedEvent, status: 'processed' | 'ignored', claimed: ClaimedEvent) {
+    await queryRows(
+      manager,
+      `UPDATE event_log
+          SET status = $2, attempts = attempts + 1, processed_at = now(), updated_at = now(),
+              type = $3, category = $4, name = $5, occurred_at = $6
+        WHERE event_id = $1`,
+      [event.eventId, status, event.type, event.category, event.name, event.occurredAt],
+    );
+    if (!claimed.inserted && status === 'processed') {
+      await queryRows(
+        manager,
+        'UPDATE dead_letters SET resolved_at = now(), updated_at = now() WHERE event_id = $1 AND resolved_at IS NULL',
+        [event.eventId],
+      );
+    }
+  }
+
+  /**
+   * A transient failure, recorded outside the rolled-back transaction. Never downgrades an event
+   * that a concurrent run has processed meanwhile.
+   */
+  async recordFailure(manager: EntityManager, record: EventRecord, error: unknown): Promise<void> {
+    await queryRows(
+      manager,
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'failed', 1, $8)
+       ON CONFLICT (event_id) DO UPDATE
+          SET status = 'failed', attempts = event_log.attempts + 1, last_error = EXCLUDED.last_error, updated_at = now()
+        WHERE event_log.status <> 'processed'`,
+      [
+        record.eventId,
+        record.type,
+        record.category,
+        record.name,
+        record.occurredAt,
+        record.receivedAt,
+        JSON.stringify(record.payload),
+        errorMessage(error),
+      ],
+    );
+  }
+
+  /** Marks a claimed event `dead` and writes (or refreshes) its dead letter. */
+  async deadLetter(manager: EntityManager, record: EventRecord, reason: DeadLetterReason, error: unknown): Promise<void> {
+    const message = errorMessage(error);
+    const [row] = await queryRows<{ attempts: number }>(
+      manager,
+      `UPDATE event_log
+          SET status = 'dead', attempts = attempts + 1, last_error = $2, updated_at = now(),
+              type = $3, category = $4, name = $5, occurred_at = $6
+        WHERE event_id = $1
+        RETURNING attempts`,
+      [record.eventId, message, record.type, record.category, record.name, record.occurredAt],
+    );
+    await queryRows(
+      manager,
+      `INSERT INTO dead_letters (event_id, reason, last_error, type, category, received_at, payload, attempts, dead_lettered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, now())
+       ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE
+          SET reason = EXCLUDED.reason, last_error = EXCLUDED.last_error, type = EXCLUDED.type,
+              category = EXCLUDED.category, payload = EXCLUDED.payload, attempts = EXCLUDED.attempts,
+              dead_lettered_at = now(), resolved_at = NULL, updated_at = now()`,
+      [
+        record.eventId,
+        reason,
+        message,
+        record.type,
+        record.category,
+        record.receivedAt,
+        JSON.stringify(record.payload),
+        row?.attempts ?? 1,
+      ],
+    );
+  }
+
+  /** Keeps a signed body that is not an event; the same body twice is one entry. Returns false for a repeat. */
+  async quarantine(manager: EntityManager, data: QuarantineJobData): Promise<boolean> {
+    const body = Buffer.from(data.bodyBase64, 'base64');
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const inserted = await queryRows(
+      manager,
+      `INSERT INTO dead_letters (event_id, reason, last_error, received_at, raw_body, content_type, body_sha256, dead_lettered_at)
+       VALUES (NULL, 'quarantined', $1, $2, $3, $4, $5, now())
+       ON CONFLICT (body_sha256) WHERE reason = 'quarantined' DO NOTHING
+       RETURNING id`,
+      [data.reason, data.receivedAt, body, data.contentType, sha256],
+    );
+    return inserted.length > 0;
+  }
+
+  /** The stored event, as the intake queued it. */
+  async load(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
+    const [row] = await queryRows<{ payload: Envelope; received_at: Date; status: EventStatus }>(
+      manager,
+      'SELECT payload, received_at, status FROM event_log WHERE event_id = $1',
+      [eventId],
+    );
+    return row ? { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.status } : null;
+  }
+
+  /**
+   * Prepares a replay through the queue: a dead, ignored or failed event goes back to `queued`, which the
+   * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
+   */
+  async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
+    const [row] = await queryRows<{ payload: Envelope; received_at: Date; previous: EventStatus }>(
+      manager,
+      `UPDATE event_log AS e
+          SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,
+              updated_at = now()
+         FROM (SELECT event_id, status FROM event_log WHERE event_id = $1 FOR UPDATE) AS old
+        WHERE e.event_id = old.event_id
+        RETURNING e.payload, e.received_at, old.status AS previous`,
+      [eventId],
+    );
+    if (!row) return null;
+    await this.countReplay(manager, eventId);
+    return { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.previous };
+  }
+
+  /**
+   * One page of the events a bulk replay selects, in (occurred_at, event_id) order: occurredAt in
+   * [from, to), and canonical name or raw type in `types` (all when absent). Page on with `after`.
+   */
+  async selectForReplay(
+    manager: EntityManager,
+    filter: { from?: string | null; to?: string | null; types?: readonly string[] | null; after?: ReplayCursor | null; limit?: number },
+  ): Promise<ReplayCursor[]> {
+    const rows = await queryRows<{ event_id: string; occurred_at: Date | null }>(
+      manager,
+      `SELECT event_id, occurred_at FROM event_log
+        WHERE ($1::timestamptz IS NULL OR occurred_at >= $1)
+          AND ($2::timestamptz IS NULL OR occurred_at < $2)
+          AND ($3::text[] IS NULL OR name = ANY($3) OR type = ANY($3))
+          AND ($5::text IS NULL OR CASE
+                WHEN $4::timestamptz IS NULL THEN occurred_at IS NULL AND event_id > $5
+                ELSE (occurred_at, event_id) > ($4, $5) OR occurred_at IS NULL END)
+        ORDER BY occurred_at NULLS LAST, event_id
+        LIMIT $6`,
+      [
+        filter.from ?? null,
+        filter.to ?? null,
+        filter.types && filter.types.length > 0 ? [...filter.types] : null,
+        filter.after?.occurredAt ?? null,
+        filter.after?.eventId ?? null,
+        Math.min(Math.max(filter.limit ?? 500, 1), 5000),
+      ],
+    );
+    return rows.map((row) => ({ eventId: row.event_id, occurredAt: row.occurred_at?.toISOString() ?? null }));
+  }
+
+  async countReplay(manager: EntityManager, eventId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
+        WHERE event_id = $1`,
+      [eventId],
+    );
+  }
+}
+
+export interface ReplayCursor {
+  eventId: string;
+  occurredAt: string | null;
+}
+
+export interface StoredEvent {
+  eventId: string;
+  envelope: Envelope;
+  receivedAt: string;
+  status: EventStatus;
+}

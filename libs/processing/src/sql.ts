@@ -1,0 +1,15 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Runs SQL and returns its rows, whatever the statement: TypeORM's plain `query()` answers
+ * UPDATE … RETURNING with `[rows, count]` but INSERT … RETURNING with `rows`.
+ */
+export async function queryRows<T>(manager: EntityManager, sql: string, parameters: unknown[] = []): Promise<T[]> {
+  const runner = manager.queryRunner ?? manager.dataSource.createQueryRunner();
+  try {
+    const result = await runner.query(sql, parameters, true);
+    return result.records as T[];
+  } finally {
+    if (!manager.queryRunner) await runner.release();
+  }
+}

@@ -1,0 +1,62 @@
+import { WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DiscoveryService } from '@nestjs/core';
+import type { TypedConfigService } from '@app/config';
+import { EventCategory } from '@app/flexport';
+import { CATEGORY_QUEUES, QueueName } from '@app/queue';
+import { HandlerRegistry } from './handler-registry.js';
+
+export class MissingConsumerError extends Error {
+  override name = 'MissingConsumerError';
+}
+
+/**
+ * The worker's queue consumers as a whole: at boot it fails unless every event category has a handler
+ * and a consumer on its queue (and quarantine has one), and sets their concurrency from config.
+ * On shutdown it stops them taking jobs and waits for the jobs in hand, before the database closes.
+ */
+@Injectable()
+export class WorkerSupervisor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkerSupervisor.name);
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly registry: HandlerRegistry,
+    @Inject(ConfigService) private readonly config: TypedConfigService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const hosts = this.hosts();
+    const consumed = new Set(hosts.map((host) => host.worker.name));
+    const problems: string[] = [];
+    for (const category of this.registry.missingCategories()) problems.push(`no EventHandler for category ${category}`);
+    for (const [category, queue] of Object.entries(CATEGORY_QUEUES) as [EventCategory, QueueName][]) {
+      if (!consumed.has(queue)) problems.push(`no consumer on queue ${queue} (category ${category})`);
+    }
+    if (!consumed.has(QueueName.Quarantine)) problems.push(`no consumer on queue ${QueueName.Quarantine}`);
+    if (problems.length > 0) throw new MissingConsumerError(`worker cannot start: ${problems.join('; ')}`);
+
+    const { workerConcurrency } = this.config.get('app', { infer: true });
+    for (const host of hosts) host.worker.concurrency = workerConcurrency;
+    this.logger.log({
+      msg: 'consuming queues',
+      queues: [...consumed].sort(),
+      concurrency: workerConcurrency,
+    });
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    const hosts = this.hosts();
+    this.logger.log({ msg: 'stopping consumers; finishing the jobs in hand', signal, workers: hosts.length });
+    await Promise.all(hosts.map((host) => host.worker.close()));
+  }
+
+  private hosts(): WorkerHost[] {
+    const hosts = new Set<WorkerHost>();
+    for (const wrapper of this.discovery.getProviders()) {
+      if (wrapper.isDependencyTreeStatic() && wrapper.instance instanceof WorkerHost) hosts.add(wrapper.instance);
+    }
+    return [...hosts];
+  }
+}
