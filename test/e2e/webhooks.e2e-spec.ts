@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { createHash, createHmac } from 'node:crypto';
 import { EventCategory, signatureHeaders } from '@app/flexport';
 import { eventJobId, EventJobData, QuarantineJobData, QueueName } from '@app/queue';
+import { createTestDatabase, TestDatabase } from '../support/database.js';
 import { fixtureBytes } from '../support/fixtures.js';
 import { deletePrefix, keysUnder } from '../support/redis.js';
 import { ServiceProcess, startService, uniquePrefix } from '../support/service-process.js';
@@ -15,6 +16,7 @@ const hmac = (algorithm: 'sha256' | 'sha1', secret: string, body: Buffer) =>
 
 describe('POST /webhooks/flexport', () => {
   let api: ServiceProcess;
+  let database: TestDatabase;
   const prefix = uniquePrefix('intake');
   const queues = new Map<QueueName, Queue>();
   const queue = (name: QueueName) => {
@@ -31,7 +33,9 @@ describe('POST /webhooks/flexport', () => {
   const signed = (body: Buffer | string, secret = SECRET) => post(body, signatureHeaders(body, secret));
 
   beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
     api = await startService('api', {
+      DATABASE_URL: database.url,
       QUEUE_PREFIX: prefix,
       REDIS_URL,
       FLEXPORT_WEBHOOK_SECRETS: `${SECRET},${OLD_SECRET}`,
@@ -46,6 +50,7 @@ describe('POST /webhooks/flexport', () => {
       await q.close();
     }
     await deletePrefix(prefix);
+    await database?.drop();
   });
 
   describe('rejects anything not signed with a configured secret with 401 invalid_signature', () => {
@@ -191,11 +196,20 @@ describe('POST /webhooks/flexport', () => {
 
 describe('POST /webhooks/flexport without Redis', () => {
   let api: ServiceProcess;
+  let database: TestDatabase;
 
   beforeAll(async () => {
-    api = await startService('api', { QUEUE_PREFIX: uniquePrefix('noredis'), REDIS_URL: 'redis://127.0.0.1:1' });
+    database = await createTestDatabase({ migrate: false });
+    api = await startService('api', {
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: uniquePrefix('noredis'),
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
   });
-  afterAll(() => api?.stop());
+  afterAll(async () => {
+    await api?.stop();
+    await database?.drop();
+  });
 
   it('answers 503 with Retry-After within about a second, request after request', async () => {
     const body = fixtureBytes('compact/milestone-departed.json');

@@ -49,6 +49,8 @@ export async function startService(
   env: Record<string, string | undefined>,
   { startTimeoutMs = 20_000 } = {},
 ): Promise<ServiceProcess> {
+  // Every role migrates and writes its database: a test must never fall back to the shared default.
+  if (!env.DATABASE_URL) throw new Error(`startService('${role}') needs DATABASE_URL (createTestDatabase().url)`);
   const port = role === 'worker' ? 0 : await freePort();
   const child = spawn(process.execPath, [resolve(REPO_ROOT, ENTRY[role])], {
     cwd: REPO_ROOT,

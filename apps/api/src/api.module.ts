@@ -1,9 +1,27 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { ObservabilityModule } from '@app/observability';
 import { QueueModule } from '@app/queue';
+import { AdminModule } from './admin/admin.module.js';
+import { QueueBoardModule } from './board/queue-board.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ReadModule } from './read/read.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
-  imports: [AppConfigModule, QueueModule.forRole('producer'), WebhooksModule],
+  imports: [
+    AppConfigModule,
+    ObservabilityModule.forRole('api'),
+    QueueModule.forRole('producer'),
+    DatabaseModule,
+    WebhooksModule,
+    ReadModule,
+    AdminModule,
+    HealthModule,
+    MetricsModule,
+    QueueBoardModule,
+  ],
 })
 export class ApiModule {}

@@ -1,18 +1,40 @@
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
 import { TypedConfigService } from '@app/config';
+import { REQUEST_ID_HEADER, requestIdOf, useStructuredLogs } from '@app/observability';
 import { ApiModule } from './api.module.js';
+import { protectWithBasicAuth } from './auth/board-auth.hook.js';
+import { BOARD_ROUTE } from './board/queue-board.module.js';
+import { setupOpenApi } from './docs/openapi.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { ClosingFastifyAdapter } from './http/closing-adapter.js';
+import { DataExceptionFilter } from './http/data-exception.filter.js';
+import { validationPipe } from './http/validation.js';
 
 /** Builds the HTTP application without listening, so tests and the all-in-one server share it. */
 export async function createApiApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, new FastifyAdapter(), {
+  const adapter = new ClosingFastifyAdapter({ genReqId: (req: IncomingMessage) => requestIdOf(req) });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
     bodyParser: false,
-    bufferLogs: false,
+    bufferLogs: true,
+    // From SIGTERM on, new requests get 503 (Flexport retries); requests in flight finish first.
+    return503OnClosing: true,
   });
+  useStructuredLogs(app);
   const config = app.get<TypedConfigService>(ConfigService).get('app', { infer: true });
-  registerBodyParsers(app.getHttpAdapter().getInstance(), config.bodyLimitBytes);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify, config.bodyLimitBytes);
+  adapter.closeConnectionsWhenClosing();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  protectWithBasicAuth(fastify, BOARD_ROUTE, config.adminPassword);
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new DataExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
+  setupOpenApi(app);
   return app;
 }
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { AllConfig } from '@app/config';
 import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
+import { EventCounter, EventMetrics } from '@app/observability';
 import {
   CATEGORY_QUEUES,
   EventJobData,
@@ -45,6 +46,7 @@ export class IntakeService {
     @InjectQueue(QueueName.Containers) containers: Queue,
     @InjectQueue(QueueName.UnknownEvents) unknownEvents: Queue,
     @InjectQueue(QueueName.Quarantine) quarantine: Queue,
+    private readonly metrics: EventMetrics,
   ) {
     const app = config.get('app', { infer: true });
     this.prefix = app.queuePrefix;
@@ -62,6 +64,7 @@ export class IntakeService {
     const parsed = parseEnvelope(raw);
     if (!parsed.ok) {
       await this.quarantine(raw, contentType, parsed.reason, receivedAt);
+      this.metrics.count(EventCounter.Quarantined, 'body');
       return { status: 'quarantined' };
     }
     const eventId = deriveEventId(parsed.envelope, raw);
@@ -73,6 +76,8 @@ export class IntakeService {
       // Marked only after the job is stored: a failure in between is retried by the sender.
       return this.redis.set(this.seenKey(eventId), receivedAt, 'EX', SEEN_EVENT_TTL_SECONDS, 'NX');
     });
+    this.metrics.count(EventCounter.Received, category);
+    if (firstSeen !== 'OK') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status: firstSeen === 'OK' ? 'queued' : 'duplicate' };
   }
 

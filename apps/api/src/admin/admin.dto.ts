@@ -1,0 +1,151 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { DEAD_LETTER_REASONS, EVENT_STATUSES } from '@app/database';
+import { EmptyAsAbsent, PageQuery } from '../http/query.js';
+
+const nullableString = { type: String, nullable: true } as const;
+const nullableTime = { type: String, format: 'date-time', nullable: true } as const;
+
+export class DeadLetterListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: DEAD_LETTER_REASONS })
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsIn(DEAD_LETTER_REASONS)
+  reason?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'true: only entries a replay has applied; false: only open ones.' })
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value === '' ? undefined : value))
+  @IsOptional()
+  @IsBoolean()
+  resolved?: boolean;
+}
+
+export class DeadLetterView {
+  @ApiProperty({ description: 'The entry itself (quarantined bodies have no event id).' })
+  id: string;
+
+  @ApiProperty({ ...nullableString, description: 'Null for quarantined bodies.' })
+  eventId: string | null;
+
+  @ApiProperty({ enum: DEAD_LETTER_REASONS })
+  reason: string;
+
+  @ApiProperty(nullableString)
+  lastError: string | null;
+
+  @ApiProperty(nullableString)
+  type: string | null;
+
+  @ApiProperty(nullableString)
+  category: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  receivedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  deadLetteredAt: string;
+
+  @ApiProperty()
+  attempts: number;
+
+  @ApiProperty()
+  replayCount: number;
+
+  @ApiProperty(nullableTime)
+  lastReplayedAt: string | null;
+
+  @ApiProperty({ ...nullableTime, description: 'Set once a replay applied the event.' })
+  resolvedAt: string | null;
+
+  @ApiProperty({ ...nullableString, description: 'Quarantined bodies: Content-Type they came with.' })
+  contentType: string | null;
+
+  @ApiProperty({ ...nullableString, description: 'Quarantined bodies: SHA-256 of the raw bytes.' })
+  bodySha256: string | null;
+}
+
+export class DeadLetterPage {
+  @ApiProperty({ type: [DeadLetterView] })
+  items: DeadLetterView[];
+
+  @ApiProperty(nullableString)
+  nextCursor: string | null;
+}
+
+export class ReplayParams {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 512)
+  eventId: string;
+}
+
+export class ReplayRequest {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Inclusive lower bound of occurredAt.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive upper bound of occurredAt.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Canonical names or raw types; absent: every type.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Length(1, 256, { each: true })
+  types?: string[];
+}
+
+export class ReplayResult {
+  @ApiProperty()
+  eventId: string;
+
+  @ApiProperty({ enum: ['queued', 'already_processed'], description: 'A processed event is never applied twice.' })
+  status: 'queued' | 'already_processed';
+
+  @ApiProperty({ enum: EVENT_STATUSES, description: 'The event-log status before the replay.' })
+  previousStatus: string;
+
+  @ApiProperty({ ...nullableString, description: 'The BullMQ job that runs it again.' })
+  jobId: string | null;
+}
+
+export class BulkReplayResult {
+  @ApiProperty({ description: 'Stored events in the window whose name or type matched.' })
+  matched: number;
+
+  @ApiProperty({ description: 'Put back on their queues (dead, ignored, failed or still queued).' })
+  queued: number;
+
+  @ApiProperty({ description: 'Already applied: replaying them would change nothing.' })
+  alreadyProcessed: number;
+}
+
+export class ProjectionRebuildStats {
+  @ApiProperty()
+  table: string;
+
+  @ApiProperty({ description: 'Rows before the rebuild.' })
+  before: number;
+
+  @ApiProperty({ description: 'Rows after the rebuild.' })
+  after: number;
+
+  @ApiProperty({ description: 'Rows identical before and after (they keep their createdAt/updatedAt).' })
+  unchanged: number;
+}
+
+export class RebuildReport {
+  @ApiProperty({ description: 'Processed events re-applied.' })
+  events: number;
+
+  @ApiProperty({ type: [ProjectionRebuildStats] })
+  projections: ProjectionRebuildStats[];
+
+  @ApiProperty()
+  durationMs: number;
+}

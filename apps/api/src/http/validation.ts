@@ -1,0 +1,19 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+function messages(errors: ValidationError[], path = ''): string[] {
+  return errors.flatMap((error) => {
+    const property = path ? `${path}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {});
+    return [...own, ...messages(error.children ?? [], property)];
+  });
+}
+
+/** Params, query strings and bodies are validated against their DTO classes; unknown fields are a 400. */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    exceptionFactory: (errors) => new BadRequestException({ error: 'invalid_request', message: messages(errors) }),
+  });
+}

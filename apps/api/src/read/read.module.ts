@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ShipmentsReadModule } from '@app/milestones';
+import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { QueueRegistry } from '../queue-registry.js';
+import { EventsController } from './events.controller.js';
+import { EventsReader } from './events.reader.js';
+import { ProjectionsController } from './projections.controller.js';
+import { ProjectionsReader } from './projections.reader.js';
+import { ShipmentsController } from './shipments.controller.js';
+
+/** The read API of CONTRACT §5: queries only, never a write. */
+@Module({
+  imports: [ShipmentsReadModule],
+  controllers: [ShipmentsController, ProjectionsController, EventsController],
+  providers: [ApiTokenGuard, ProjectionsReader, EventsReader, QueueRegistry],
+})
+export class ReadModule {}
