@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
 import type { TypedConfigService } from '@app/config';
@@ -6,24 +6,31 @@ import type { EventRunReport, PipelineObserver } from '@app/processing';
 import { REDIS } from '@app/queue';
 import { counterField, EventCounter, histogramFields, LatencyHistogram, metricsKey } from './metric-store.js';
 
+/** How often the increments gathered in this process are added to the shared hash. */
+export const METRICS_FLUSH_INTERVAL_MS = 500;
+
 /**
  * Records the service's counters and latencies in Redis (see metric-store.ts), from whichever
  * process sees them: intake in the API, the event pipeline in the worker (as its PipelineObserver).
- * Fire and forget: a metric is never worth delaying or failing a webhook or an event.
+ * Increments are summed in memory and added with one pipeline per interval, so a webhook or an
+ * event costs no Redis round trip of its own; a metric is never worth delaying or failing either.
  */
 @Injectable()
-export class EventMetrics implements PipelineObserver {
+export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown {
   private readonly key: string;
+  private pending = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(ConfigService) config: TypedConfigService,
   ) {
     this.key = metricsKey(config.get('app', { infer: true }).queuePrefix);
+    this.timer = setInterval(() => void this.flush(), METRICS_FLUSH_INTERVAL_MS).unref();
   }
 
   count(counter: EventCounter, label: string, by = 1): void {
-    this.send((pipeline) => pipeline.hincrby(this.key, counterField(counter, label), by));
+    this.add(counterField(counter, label), by);
   }
 
   onRun(report: EventRunReport): void {
@@ -31,13 +38,10 @@ export class EventMetrics implements PipelineObserver {
     switch (report.outcome) {
       case 'processed':
       case 'ignored': {
+        this.count(EventCounter.Processed, category);
+        this.observe(LatencyHistogram.Processing, category, report.durationMs / 1000);
         const endToEnd = (Date.now() - Date.parse(report.receivedAt)) / 1000;
-        this.send((pipeline) => {
-          pipeline.hincrby(this.key, counterField(EventCounter.Processed, category), 1);
-          this.observe(pipeline, LatencyHistogram.Processing, category, report.durationMs / 1000);
-          if (!report.replay && Number.isFinite(endToEnd)) this.observe(pipeline, LatencyHistogram.EndToEnd, category, endToEnd);
-          return pipeline;
-        });
+        if (!report.replay && Number.isFinite(endToEnd)) this.observe(LatencyHistogram.EndToEnd, category, endToEnd);
         return;
       }
       case 'failed':
@@ -49,21 +53,38 @@ export class EventMetrics implements PipelineObserver {
     }
   }
 
-  private observe(pipeline: ReturnType<Redis['pipeline']>, histogram: LatencyHistogram, category: string, seconds: number) {
-    const fields = histogramFields(histogram, category, Math.max(0, seconds));
-    pipeline.hincrby(this.key, fields.bucket, 1);
-    pipeline.hincrbyfloat(this.key, fields.sum, Math.max(0, seconds));
-    pipeline.hincrby(this.key, fields.count, 1);
+  /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0 || this.redis.status !== 'ready') return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const pipeline = this.redis.pipeline();
+    for (const [field, by] of batch) {
+      if (field.endsWith('|sum')) pipeline.hincrbyfloat(this.key, field, by);
+      else pipeline.hincrby(this.key, field, by);
+    }
+    try {
+      const results = await pipeline.exec();
+      if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');
+    } catch {
+      for (const [field, by] of batch) this.add(field, by);
+    }
   }
 
-  private send(build: (pipeline: ReturnType<Redis['pipeline']>) => unknown): void {
-    if (this.redis.status !== 'ready') return;
-    try {
-      const pipeline = this.redis.pipeline();
-      build(pipeline);
-      pipeline.exec().catch(() => undefined);
-    } catch {
-      // metrics are best effort
-    }
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private observe(histogram: LatencyHistogram, category: string, seconds: number) {
+    const value = Math.max(0, seconds);
+    const fields = histogramFields(histogram, category, value);
+    this.add(fields.bucket, 1);
+    this.add(fields.sum, value);
+    this.add(fields.count, 1);
+  }
+
+  private add(field: string, by: number): void {
+    this.pending.set(field, (this.pending.get(field) ?? 0) + by);
   }
 }

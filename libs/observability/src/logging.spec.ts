@@ -64,3 +64,15 @@ describe('secretValues and scrubSecretValues', () => {
     expect(JSON.parse(scrubbed)).toEqual({ msg: 'oops [redacted]', detail: '[redacted]' });
   });
 });
+
+describe('scrubSensitiveKeys on class instances', () => {
+  it('leaves class instances whole for their serialisers and still redacts plain objects', () => {
+    class Socket {
+      secret = 'kept-for-the-serialiser';
+    }
+    const socket = new Socket();
+    const out = scrubSensitiveKeys({ req: socket, nested: { token: 'abc' } }) as { req: Socket; nested: { token: string } };
+    expect(out.req).toBe(socket);
+    expect(out.nested.token).toBe('[redacted]');
+  });
+});

@@ -22,10 +22,16 @@ export function requestIdOf(req: IncomingMessage): string {
 /** Keys whose string values are never logged, at any depth of a log line's object. */
 const SENSITIVE_KEY = /pass(word|wd)?$|secret|token|authori[sz]ation|cookie|signature|api[-_]?key|credential/i;
 
+/**
+ * Copies plain objects and arrays with credential-like keys redacted. Class instances (the raw
+ * request and response pino-http passes, errors, buffers) are left whole: their serialisers copy
+ * only harmless fields, and walking them costs more than the rest of a request.
+ */
 export function scrubSensitiveKeys(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => scrubSensitiveKeys(item, depth + 1));
-  if (value instanceof Error || Buffer.isBuffer(value) || value instanceof Date) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     const sensitive = SENSITIVE_KEY.test(key) && (typeof item === 'string' || Buffer.isBuffer(item) || Array.isArray(item));
@@ -67,6 +73,21 @@ export function scrubSecretValues(line: string, secrets: readonly string[]): str
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
+const LOG_FIELDS = Symbol('logFields');
+
+/**
+ * Fields a handler adds to its request's one completion line (the webhook's eventId and outcome),
+ * so a request costs one log line, not two.
+ */
+export function addRequestLogFields(req: IncomingMessage, fields: Record<string, unknown>): void {
+  const carrier = req as IncomingMessage & { [LOG_FIELDS]?: Record<string, unknown> };
+  carrier[LOG_FIELDS] = { ...carrier[LOG_FIELDS], ...fields };
+}
+
+function requestLogFields(req: IncomingMessage): Record<string, unknown> | undefined {
+  return (req as IncomingMessage & { [LOG_FIELDS]?: Record<string, unknown> })[LOG_FIELDS];
+}
+
 /**
  * One JSON object per line on stdout, for both roles: level from LOG_LEVEL, request ids that honour
  * X-Request-Id, requests logged without their credentials. Three layers keep secrets out: request
@@ -99,6 +120,10 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
       },
       hooks: { streamWrite: (line: string) => scrubSecretValues(line, secrets) },
       genReqId: (req: IncomingMessage) => requestIdOf(req),
+      customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: Record<string, unknown>) => {
+        const fields = requestLogFields(req);
+        return fields ? { ...value, ...fields } : value;
+      },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: {

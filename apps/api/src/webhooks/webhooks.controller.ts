@@ -13,6 +13,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { addRequestLogFields } from '@app/observability';
 import { WEBHOOK_PATH } from '../http/body-parsers.js';
 import { IntakeResult, IntakeService, QueueUnavailableError } from './intake.service.js';
 import { rawBodyOf, SignatureGuard } from './signature.guard.js';
@@ -59,9 +60,7 @@ export class WebhooksController {
     const contentType = request.headers['content-type'] ?? null;
     try {
       const result = await this.intake.accept(rawBodyOf(request), contentType);
-      if (result.status !== 'quarantined') {
-        this.logger.log({ msg: 'webhook accepted', eventId: result.eventId, status: result.status, reqId: request.id });
-      }
+      addRequestLogFields(request.raw, { webhook: result });
       return result;
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
