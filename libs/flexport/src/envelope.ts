@@ -13,6 +13,8 @@ export type EnvelopeParseResult = { ok: true; envelope: Envelope } | { ok: false
 
 const MAX_TYPE_LENGTH = 200;
 const MAX_ID_LENGTH = 200;
+/** Real deliveries nest about six levels; far deeper JSON would overflow serialisers downstream. */
+export const MAX_JSON_DEPTH = 64;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,6 +29,8 @@ export function parseEnvelope(raw: Buffer): EnvelopeParseResult {
     return { ok: false, reason: 'body is not valid JSON' };
   }
   if (!isPlainObject(parsed)) return { ok: false, reason: 'body is not a JSON object' };
+  const unstorable = unstorableReason(parsed);
+  if (unstorable) return { ok: false, reason: unstorable };
   const { type } = parsed;
   if (typeof type !== 'string' || type.trim() === '') return { ok: false, reason: 'event has no string type' };
   if (type.length > MAX_TYPE_LENGTH) return { ok: false, reason: `event type is longer than ${MAX_TYPE_LENGTH} characters` };
@@ -39,4 +43,34 @@ export function deriveEventId(envelope: Envelope, raw: Buffer): string {
   if (typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH) return id;
   if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
   return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+/**
+ * Why a parsed body could not be kept as an event, if it could not: nesting beyond MAX_JSON_DEPTH,
+ * or text Postgres cannot store (NUL characters, unpaired surrogates). Iterative, so any depth is safe.
+ */
+function unstorableReason(root: unknown): string | null {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!storableText(value)) return 'body holds text that cannot be stored (NUL or unpaired surrogate)';
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_JSON_DEPTH) return `body nests deeper than ${MAX_JSON_DEPTH} levels`;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (!storableText(key)) return 'body holds text that cannot be stored (NUL or unpaired surrogate)';
+      stack.push([item, depth + 1]);
+    }
+  }
+  return null;
+}
+
+function storableText(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed();
 }

@@ -154,3 +154,26 @@ describe('event identity', () => {
     expect(classifyEnvelope({ type: 'shipment.milestone', data: { milestone: 'nope' } }, 'e')).toMatchObject({ category: 'milestone', name: null });
   });
 });
+
+describe('parseEnvelope quarantines bodies that could not be kept as events', () => {
+  const parse = (text: string) => parseEnvelope(Buffer.from(text));
+
+  it('quarantines JSON nested deeper than the limit, however deep', () => {
+    const deep = `{"type":"x","data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(parse(deep)).toEqual({ ok: false, reason: 'body nests deeper than 64 levels' });
+    const shallow = `{"type":"x","data":${'['.repeat(30)}${']'.repeat(30)}}`;
+    expect(parse(shallow).ok).toBe(true);
+  });
+
+  it.each([
+    ['a NUL character in a value', '{"type":"x","data":{"note":"a\\u0000b"}}'],
+    ['a NUL character in a key', '{"type":"x","data":{"a\\u0000":1}}'],
+    ['an unpaired surrogate', '{"type":"x","data":{"note":"\\ud800"}}'],
+  ])('quarantines %s, which Postgres cannot store', (_label, text) => {
+    expect(parse(text)).toEqual({ ok: false, reason: 'body holds text that cannot be stored (NUL or unpaired surrogate)' });
+  });
+
+  it('keeps paired surrogates (emoji) and other unicode', () => {
+    expect(parse('{"type":"x","data":{"note":"\\ud83d\\udea2 Ω"}}').ok).toBe(true);
+  });
+});

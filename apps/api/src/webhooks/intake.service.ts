@@ -109,6 +109,8 @@ export class IntakeService {
       return await Promise.race([work(), deadline]);
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw error;
+      // A bug of ours is not an outage: it must not become a 503 that Flexport retries forever.
+      if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError) throw error;
       throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
     } finally {
       clearTimeout(timer);
