@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createScratchDatabase, queryOnce, ScratchDatabase } from './support/database.js';
+import { buildEvents, SignedEvent } from './support/events.js';
+import { LoadResult, runLoad } from './support/load.js';
+import { describeMachine } from './support/machine.js';
+import { Child, processCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
+import { deletePrefix, redisServerPid } from './support/redis.js';
+import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
+
+/**
+ * `npm run bench`: the service (built api and worker processes) against two bare baselines on the
+ * same Redis and Postgres: intake throughput and latency, then the drain into Postgres.
+ * Settings: BENCH_REDIS_URL, BENCH_DATABASE_URL (an admin connection; fresh databases are created
+ * and dropped), BENCH_SECONDS, BENCH_DRAIN_EVENTS, BENCH_CPU_PROF=1 (profiles the service's processes),
+ * BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md).
+ */
+const settings = {
+  redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  warmupSeconds: 3,
+  seconds: Number(process.env.BENCH_SECONDS ?? 10),
+  connections: 50,
+  fixedRate: 1000,
+  fixedConnections: 10,
+  drainEvents: Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000),
+  drainTimeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 150_000),
+  cpuProf: process.env.BENCH_CPU_PROF === '1',
+  writeDoc: process.env.BENCH_WRITE_DOC !== '0',
+  /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
+  maxRate: Number(process.env.BENCH_MAX_RATE ?? 7000),
+};
+const SECRET = 'whsec_bench_only';
+
+const runId = randomBytes(3).toString('hex');
+const logDir = mkdtempSync(join(tmpdir(), 'fw-bench-'));
+const profDir = join(tmpdir(), 'fw-bench-profiles', runId);
+const children: Child[] = [];
+const prefixes: string[] = [];
+const databases: ScratchDatabase[] = [];
+
+function log(message: string): void {
+  process.stdout.write(`[bench ${((Date.now() - benchStarted) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
+}
+const benchStarted = Date.now();
+
+function prefix(label: string): string {
+  const value = `fwb-${runId}-${label}`;
+  prefixes.push(value);
+  return value;
+}
+
+async function start(program: Program, env: Record<string, string>, label: string, profile = false): Promise<Child> {
+  const nodeArgs = profile && settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  const child = await startProgram(program, { env, logDir, label, nodeArgs });
+  children.push(child);
+  return child;
+}
+
+async function stop(child: Child): Promise<void> {
+  const code = await child.stop('SIGTERM');
+  if (code !== 0) log(`warning: ${child.program} exited with ${code}\n${tail(child.log(), 15)}`);
+}
+
+function serviceEnv(queuePrefix: string, databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    REDIS_URL: settings.redisUrl,
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: queuePrefix,
+    FLEXPORT_WEBHOOK_SECRETS: SECRET,
+    API_TOKEN: 'bench-api-token',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    LOG_LEVEL: 'info',
+  };
+}
+
+function baselineEnv(queuePrefix: string, databaseUrl: string): Record<string, string> {
+  return { REDIS_URL: settings.redisUrl, DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, FLEXPORT_WEBHOOK_SECRETS: SECRET };
+}
+
+interface Pools {
+  warmup: SignedEvent[];
+  saturation: SignedEvent[];
+  fixed: SignedEvent[];
+  drain: SignedEvent[];
+}
+
+function buildPools(): Pools {
+  const warmup = settings.maxRate * settings.warmupSeconds;
+  const saturation = settings.maxRate * settings.seconds;
+  const fixed = Math.ceil(settings.fixedRate * settings.seconds * 1.2);
+  const all = buildEvents({ count: warmup + saturation + fixed, secret: SECRET, tag: `b${runId}`, shipments: 2000 });
+  return {
+    warmup: all.slice(0, warmup),
+    saturation: all.slice(warmup, warmup + saturation),
+    fixed: all.slice(warmup + saturation),
+    // The drain runs on fresh prefixes and databases, so it may reuse events the intake runs sent elsewhere.
+    drain: buildEvents({ count: settings.drainEvents, secret: SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
+  };
+}
+
+async function cpuOf(pid: number | null): Promise<number> {
+  if (pid === null) return 0;
+  try {
+    return processCpuMicros(pid);
+  } catch {
+    return 0;
+  }
+}
+
+async function measureIntake(label: string, server: Child, pools: Pools, redisPid: number | null): Promise<IntakeFigures> {
+  log(`${label}: warm-up ${settings.warmupSeconds}s`);
+  await runLoad({ url: server.url, events: pools.warmup, connections: settings.connections, duration: settings.warmupSeconds });
+  log(`${label}: saturation ${settings.seconds}s at ${settings.connections} connections`);
+  const cpuBefore = server.cpuMicros();
+  const redisBefore = await cpuOf(redisPid);
+  const saturation = await runLoad({ url: server.url, events: pools.saturation, connections: settings.connections, duration: settings.seconds });
+  const serverCpu = server.cpuMicros() - cpuBefore;
+  const redisCpu = (await cpuOf(redisPid)) - redisBefore;
+  log(`${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`);
+  log(`${label}: fixed ${settings.fixedRate} req/s for ${settings.seconds}s at ${settings.fixedConnections} connections`);
+  const fixed = await runLoad({
+    url: server.url,
+    events: pools.fixed,
+    connections: settings.fixedConnections,
+    duration: settings.seconds,
+    overallRate: settings.fixedRate,
+  });
+  log(`${label}: fixed rate p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, non-2xx ${fixed.non2xx}`);
+  return {
+    saturation,
+    fixed,
+    serverCpuMicrosPerRequest: serverCpu / Math.max(1, saturation.requests),
+    redisCpuMicrosPerRequest: redisPid === null ? null : redisCpu / Math.max(1, saturation.requests),
+    poolWrapped: saturation.eventsUsed > pools.saturation.length || fixed.eventsUsed > pools.fixed.length,
+  };
+}
+
+interface DrainProgress {
+  done: number;
+  dead: number;
+  lastAt: Date | null;
+}
+
+async function measureDrain(
+  label: string,
+  intake: Child,
+  worker: Child,
+  events: SignedEvent[],
+  progress: () => Promise<DrainProgress>,
+): Promise<DrainFigures> {
+  log(`${label}: drain of ${events.length} events`);
+  const workerCpuBefore = worker.cpuMicros();
+  const load: LoadResult = await runLoad({ url: intake.url, events, connections: settings.connections, amount: events.length });
+  log(`${label}: posted in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)}s (${load.status2xx} answered 2xx); waiting for Postgres`);
+  const deadline = Date.now() + settings.drainTimeoutMs;
+  let state = await progress();
+  while (state.done + state.dead < load.status2xx && Date.now() < deadline) {
+    await sleep(250);
+    state = await progress();
+  }
+  const workerCpu = worker.cpuMicros() - workerCpuBefore;
+  const finished = state.done + state.dead >= load.status2xx;
+  const endMs = finished && state.lastAt ? state.lastAt.getTime() : Date.now();
+  const seconds = (endMs - load.startedAt) / 1000;
+  log(`${label}: ${state.done} processed${state.dead ? `, ${state.dead} dead` : ''} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
+  return {
+    events: load.status2xx,
+    processed: state.done,
+    dead: state.dead,
+    seconds,
+    eventsPerSecond: state.done / seconds,
+    finished,
+    workerCpuMicrosPerEvent: workerCpu / Math.max(1, state.done),
+    postNon2xx: load.non2xx + load.errors,
+  };
+}
+
+/**
+ * The worker alone: the events are queued first with no worker running, then a worker starts and
+ * drains the backlog. Rate = events / (last processed_at − first processed_at), so neither the
+ * intake nor the worker's boot is counted.
+ */
+async function measureBacklog(
+  label: string,
+  intake: Child,
+  startWorker: () => Promise<Child>,
+  events: SignedEvent[],
+  progress: () => Promise<DrainProgress & { firstAt: Date | null }>,
+): Promise<BacklogFigures> {
+  log(`${label}: backlog of ${events.length} events, queued with no worker running`);
+  const load = await runLoad({ url: intake.url, events, connections: settings.connections, amount: events.length });
+  await stop(intake);
+  const worker = await startWorker();
+  const cpuBefore = worker.cpuMicros();
+  const deadline = Date.now() + settings.drainTimeoutMs;
+  const none = { done: 0, dead: 0, firstAt: null, lastAt: null };
+  let state = await progress().catch(() => none);
+  while (state.done + state.dead < load.status2xx && Date.now() < deadline) {
+    await sleep(250);
+    state = await progress().catch(() => state);
+  }
+  const cpu = worker.cpuMicros() - cpuBefore;
+  await stop(worker);
+  const finished = state.done + state.dead >= load.status2xx;
+  const seconds = state.firstAt && state.lastAt ? (state.lastAt.getTime() - state.firstAt.getTime()) / 1000 : NaN;
+  log(`${label}: worker drained ${state.done} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
+  return { events: load.status2xx, processed: state.done, seconds, eventsPerSecond: state.done / seconds, finished, workerCpuMicrosPerEvent: cpu / Math.max(1, state.done) };
+}
+
+async function main(): Promise<void> {
+  log(`run ${runId}; logs in ${logDir}${settings.cpuProf ? `; CPU profiles in ${profDir}` : ''}`);
+  if (settings.cpuProf) mkdirSync(profDir, { recursive: true });
+  const machine = await describeMachine(settings.redisUrl, settings.adminUrl);
+  const loadBefore = loadavg();
+  if (loadBefore[0] > machine.cores * 0.5) {
+    log(`warning: load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${machine.cores} cores: other work competes with the bench`);
+  }
+  const redisPid = await redisServerPid(settings.redisUrl).catch(() => null);
+  const generated = Date.now();
+  const pools = buildPools();
+  log(`built ${pools.warmup.length + pools.saturation.length + pools.fixed.length + pools.drain.length} signed events in ${Date.now() - generated} ms`);
+
+  // Intake, nothing consuming: baseline (a) then the service's API process.
+  const baselineIntake = await start('baseline-intake', baselineEnv(prefix('a'), ''), 'baseline-intake');
+  const baseline = await measureIntake('baseline (a)', baselineIntake, pools, redisPid);
+  await stop(baselineIntake);
+
+  const intakeDb = await createScratchDatabase(settings.adminUrl, 'bench_intake');
+  databases.push(intakeDb);
+  const api = await start('api', { ...serviceEnv(prefix('svc-intake'), intakeDb.url), RUN_MIGRATIONS: 'false' }, 'service-api', true);
+  const service = await measureIntake('service', api, pools, redisPid);
+  await stop(api);
+
+  // Drain: intake and worker together, from the first POST until Postgres holds every event.
+  const baseDb = await createScratchDatabase(settings.adminUrl, 'bench_base');
+  databases.push(baseDb);
+  const basePrefix = prefix('b');
+  const baseWorker = await start('baseline-worker', baselineEnv(basePrefix, baseDb.url), 'baseline-worker');
+  const baseIntake = await start('baseline-intake', baselineEnv(basePrefix, ''), 'baseline-intake-drain');
+  const baselineDrain = await measureDrain('baseline (b)', baseIntake, baseWorker, pools.drain, async () => {
+    const [row] = await queryOnce<{ done: string; last: Date | null }>(
+      baseDb.url,
+      'SELECT count(*) AS done, max(processed_at) AS last FROM baseline_processed_events',
+    );
+    return { done: Number(row.done), dead: 0, lastAt: row.last };
+  });
+  await stop(baseIntake);
+  await stop(baseWorker);
+
+  const svcDb = await createScratchDatabase(settings.adminUrl, 'bench_svc');
+  databases.push(svcDb);
+  const svcPrefix = prefix('svc-drain');
+  const worker = await start('worker', serviceEnv(svcPrefix, svcDb.url), 'service-worker', true);
+  const drainApi = await start('api', { ...serviceEnv(svcPrefix, svcDb.url), RUN_MIGRATIONS: 'false' }, 'service-api-drain', true);
+  const serviceProgress = (url: string) => async () => {
+    const [row] = await queryOnce<{ done: string; dead: string; first: Date | null; last: Date | null }>(
+      url,
+      `SELECT count(*) FILTER (WHERE status IN ('processed', 'ignored')) AS done,
+              count(*) FILTER (WHERE status = 'dead') AS dead,
+              min(processed_at) AS first, max(processed_at) AS last
+         FROM event_log`,
+    );
+    return { done: Number(row.done), dead: Number(row.dead), firstAt: row.first, lastAt: row.last };
+  };
+  const serviceDrain = await measureDrain('service', drainApi, worker, pools.drain, serviceProgress(svcDb.url));
+  await stop(drainApi);
+  await stop(worker);
+
+  // The workers alone, on a backlog.
+  const baseBacklogDb = await createScratchDatabase(settings.adminUrl, 'bench_base_backlog');
+  databases.push(baseBacklogDb);
+  const baseBacklogPrefix = prefix('b-backlog');
+  // The baseline worker creates its tables at start; create them now so that progress can be polled.
+  await (await start('baseline-worker', baselineEnv(baseBacklogPrefix, baseBacklogDb.url), 'baseline-worker-schema')).stop('SIGTERM');
+  const baselineBacklog = await measureBacklog(
+    'baseline (b)',
+    await start('baseline-intake', baselineEnv(baseBacklogPrefix, ''), 'baseline-intake-backlog'),
+    () => start('baseline-worker', baselineEnv(baseBacklogPrefix, baseBacklogDb.url), 'baseline-worker-backlog'),
+    pools.drain,
+    async () => {
+      const [row] = await queryOnce<{ done: string; first: Date | null; last: Date | null }>(
+        baseBacklogDb.url,
+        'SELECT count(*) AS done, min(processed_at) AS first, max(processed_at) AS last FROM baseline_processed_events',
+      );
+      return { done: Number(row.done), dead: 0, firstAt: row.first, lastAt: row.last };
+    },
+  );
+  const svcBacklogDb = await createScratchDatabase(settings.adminUrl, 'bench_svc_backlog');
+  databases.push(svcBacklogDb);
+  const svcBacklogPrefix = prefix('svc-backlog');
+  // The API applies the migrations here, so that progress can be polled before the worker runs.
+  const serviceBacklog = await measureBacklog(
+    'service',
+    await start('api', serviceEnv(svcBacklogPrefix, svcBacklogDb.url), 'service-api-backlog'),
+    () => start('worker', serviceEnv(svcBacklogPrefix, svcBacklogDb.url), 'service-worker-backlog', true),
+    pools.drain,
+    serviceProgress(svcBacklogDb.url),
+  );
+
+  const figures: BenchFigures = {
+    runId,
+    date: new Date().toISOString(),
+    settings: {
+      seconds: settings.seconds,
+      warmupSeconds: settings.warmupSeconds,
+      connections: settings.connections,
+      fixedRate: settings.fixedRate,
+      fixedConnections: settings.fixedConnections,
+      drainEvents: settings.drainEvents,
+    },
+    machine,
+    service: { intake: service, drain: serviceDrain, backlog: serviceBacklog },
+    baseline: { intake: baseline, drain: baselineDrain, backlog: baselineBacklog },
+    loadAverage: { before: loadBefore, after: loadavg() },
+    totalSeconds: (Date.now() - benchStarted) / 1000,
+  };
+  process.stdout.write(`\n${renderConsoleTable(figures)}\n`);
+  if (settings.writeDoc) {
+    const path = writeBenchmarksDoc(figures);
+    log(`results written to ${path}`);
+  }
+}
+
+let failed = false;
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  for (const child of children) process.stderr.write(`--- ${child.program} (${child.logFile})\n${tail(child.log(), 20)}\n`);
+} finally {
+  for (const child of children) await child.stop('SIGTERM', 10_000).catch(() => undefined);
+  for (const queuePrefix of prefixes) await deletePrefix(settings.redisUrl, queuePrefix).catch(() => undefined);
+  for (const database of databases) await database.drop().catch(() => undefined);
+  if (failed || process.env.BENCH_KEEP_LOGS === '1') log(`logs kept in ${logDir}`);
+  else rmSync(logDir, { recursive: true, force: true });
+  log(`done in ${((Date.now() - benchStarted) / 1000).toFixed(0)}s`);
+}
+process.exit(failed ? 1 : 0);

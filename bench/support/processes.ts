@@ -1,0 +1,162 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository, found from this file whether it runs from bench/ (ts-jest) or dist/bench/ (built). */
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+/** Where `npm run build` puts the programs this file starts. */
+export const DIST_ROOT = join(REPO_ROOT, 'dist');
+
+function findRepoRoot(from: string): string {
+  let dir = from;
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'apps'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`no repository root above ${from}`);
+}
+
+export const ENTRY = {
+  api: 'apps/api/src/main.js',
+  worker: 'apps/worker/src/main.js',
+  server: 'apps/server/src/main.js',
+  'baseline-intake': 'bench/baselines/intake-server.js',
+  'baseline-worker': 'bench/baselines/drain-worker.js',
+} as const;
+export type Program = keyof typeof ENTRY;
+
+export interface Child {
+  program: Program;
+  pid: number;
+  port: number;
+  url: string;
+  logFile: string;
+  child: ChildProcess;
+  /** User + system CPU time of the process so far, in microseconds (from /proc/<pid>/stat). */
+  cpuMicros(): number;
+  log(): string;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+export function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1_000_000) / ticksPerSecond();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  env: Record<string, string | undefined>;
+  /** Directory for the child's log file (stdout and stderr go to a file, not through this process). */
+  logDir: string;
+  label?: string;
+  nodeArgs?: string[];
+  startTimeoutMs?: number;
+}
+
+/**
+ * Runs a built program as its own process, the way it runs in production, and waits until it
+ * logs `started (pid N)`. Its output goes to a file so that reading it costs the load generator nothing.
+ */
+export async function startProgram(program: Program, options: StartOptions): Promise<Child> {
+  const httpRole = program !== 'worker' && program !== 'baseline-worker';
+  const port = httpRole ? await freePort() : 0;
+  const logFile = join(options.logDir, `${options.label ?? program}-${Date.now()}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(DIST_ROOT, ENTRY[program])], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const handle: Child = {
+    program,
+    pid: child.pid ?? -1,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    logFile,
+    child,
+    cpuMicros: () => processCpuMicros(child.pid ?? -1),
+    log,
+    async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${program} exited with ${child.exitCode} while starting:\n${tail(log())}`);
+    if (/ started \(pid \d+\)/.test(log())) return handle;
+    // An HTTP role with quiet logs (LOG_LEVEL=warn) is up once it accepts connections.
+    if (httpRole && (await accepts(port))) return handle;
+    await sleep(50);
+  }
+  await handle.stop('SIGKILL');
+  throw new Error(`${program} did not start in time:\n${tail(log())}`);
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolveAccepts) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveAccepts(true);
+    });
+    socket.once('error', () => resolveAccepts(false));
+  });
+}
+
+export function tail(text: string, lines = 40): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms));

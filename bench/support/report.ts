@@ -1,0 +1,156 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadResult } from './load.js';
+import type { Machine } from './machine.js';
+import { REPO_ROOT } from './processes.js';
+
+export interface IntakeFigures {
+  saturation: LoadResult;
+  fixed: LoadResult;
+  serverCpuMicrosPerRequest: number;
+  redisCpuMicrosPerRequest: number | null;
+  /** The pre-signed pool ran out and events were sent twice (then the figures flatter the target). */
+  poolWrapped: boolean;
+}
+
+export interface DrainFigures {
+  events: number;
+  processed: number;
+  dead: number;
+  seconds: number;
+  eventsPerSecond: number;
+  finished: boolean;
+  workerCpuMicrosPerEvent: number;
+  postNon2xx: number;
+}
+
+export interface BacklogFigures {
+  events: number;
+  processed: number;
+  seconds: number;
+  eventsPerSecond: number;
+  finished: boolean;
+  workerCpuMicrosPerEvent: number;
+}
+
+export interface BenchFigures {
+  runId: string;
+  date: string;
+  settings: {
+    seconds: number;
+    warmupSeconds: number;
+    connections: number;
+    fixedRate: number;
+    fixedConnections: number;
+    drainEvents: number;
+  };
+  machine: Machine;
+  service: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures };
+  baseline: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures };
+  /** 1, 5 and 15 minute load averages: other work on the machine skews every figure. */
+  loadAverage: { before: number[]; after: number[] };
+  totalSeconds: number;
+}
+
+type Row = [metric: string, service: string, baseline: string, ratio: string, target: string, verdict: string];
+
+const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (value: number) => fmt(value, value < 10 ? 2 : 1);
+const ratio = (service: number, baseline: number) => (baseline === 0 ? 'n/a' : `${fmt(service / baseline, 2)}×`);
+
+function nonOk(intake: IntakeFigures): number {
+  return intake.saturation.non2xx + intake.saturation.errors + intake.fixed.non2xx + intake.fixed.errors;
+}
+
+export interface Verdicts {
+  intake: boolean;
+  latency: boolean;
+  non2xx: boolean;
+  drain: boolean;
+}
+
+export function verdicts(f: BenchFigures): Verdicts {
+  const s = f.service.intake;
+  const b = f.baseline.intake;
+  return {
+    intake: s.saturation.reqPerSec >= 0.75 * b.saturation.reqPerSec,
+    latency: s.fixed.latency.p99 <= 1.5 * b.fixed.latency.p99,
+    non2xx: nonOk(s) === 0 && f.service.drain.postNon2xx === 0,
+    drain: f.service.drain.finished && f.service.drain.eventsPerSecond >= 1.5 * f.baseline.drain.eventsPerSecond,
+  };
+}
+
+export function rows(f: BenchFigures): Row[] {
+  const s = f.service.intake;
+  const b = f.baseline.intake;
+  const v = verdicts(f);
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const c = f.settings.connections;
+  return [
+    ['intake req/s, saturation', fmt(s.saturation.reqPerSec), fmt(b.saturation.reqPerSec), ratio(s.saturation.reqPerSec, b.saturation.reqPerSec), '≥ 0.75×', mark(v.intake)],
+    [`p50 latency, saturation (${c} conn.), ms`, ms(s.saturation.latency.p50), ms(b.saturation.latency.p50), ratio(s.saturation.latency.p50, b.saturation.latency.p50), '', ''],
+    [`p99 latency, saturation, ms`, ms(s.saturation.latency.p99), ms(b.saturation.latency.p99), ratio(s.saturation.latency.p99, b.saturation.latency.p99), '', ''],
+    [`p99.9 latency, saturation, ms`, ms(s.saturation.latency.p999), ms(b.saturation.latency.p999), ratio(s.saturation.latency.p999, b.saturation.latency.p999), '', ''],
+    [`p50 latency at ${f.settings.fixedRate} req/s, ms`, ms(s.fixed.latency.p50), ms(b.fixed.latency.p50), ratio(s.fixed.latency.p50, b.fixed.latency.p50), '', ''],
+    [`p99 latency at ${f.settings.fixedRate} req/s, ms`, ms(s.fixed.latency.p99), ms(b.fixed.latency.p99), ratio(s.fixed.latency.p99, b.fixed.latency.p99), '≤ 1.5×', mark(v.latency)],
+    ['non-2xx + socket errors (all runs)', fmt(nonOk(s) + f.service.drain.postNon2xx), fmt(nonOk(b) + f.baseline.drain.postNon2xx), '', '0', mark(v.non2xx)],
+    ['intake server CPU µs/request', fmt(s.serverCpuMicrosPerRequest), fmt(b.serverCpuMicrosPerRequest), ratio(s.serverCpuMicrosPerRequest, b.serverCpuMicrosPerRequest), '', ''],
+    ['Redis CPU µs/request (intake)', s.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(s.redisCpuMicrosPerRequest), b.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(b.redisCpuMicrosPerRequest), s.redisCpuMicrosPerRequest && b.redisCpuMicrosPerRequest ? ratio(s.redisCpuMicrosPerRequest, b.redisCpuMicrosPerRequest) : '', '', ''],
+    [`drain events/s (${fmt(f.settings.drainEvents)} events, first POST → all in Postgres)`, `${fmt(f.service.drain.eventsPerSecond)}${f.service.drain.finished ? '' : ' (timed out)'}`, fmt(f.baseline.drain.eventsPerSecond), ratio(f.service.drain.eventsPerSecond, f.baseline.drain.eventsPerSecond), '≥ 1.5×', mark(v.drain)],
+    ['worker CPU µs/event (drain)', fmt(f.service.drain.workerCpuMicrosPerEvent), fmt(f.baseline.drain.workerCpuMicrosPerEvent), ratio(f.service.drain.workerCpuMicrosPerEvent, f.baseline.drain.workerCpuMicrosPerEvent), '', ''],
+    ['worker alone, queued backlog: events/s', `${fmt(f.service.backlog.eventsPerSecond)}${f.service.backlog.finished ? '' : ' (timed out)'}`, fmt(f.baseline.backlog.eventsPerSecond), ratio(f.service.backlog.eventsPerSecond, f.baseline.backlog.eventsPerSecond), '', ''],
+    ['worker alone: CPU µs/event', fmt(f.service.backlog.workerCpuMicrosPerEvent), fmt(f.baseline.backlog.workerCpuMicrosPerEvent), ratio(f.service.backlog.workerCpuMicrosPerEvent, f.baseline.backlog.workerCpuMicrosPerEvent), '', ''],
+  ];
+}
+
+const HEADER: Row = ['metric', 'service', 'baseline', 'service/baseline', 'target', 'verdict'];
+
+export function renderConsoleTable(f: BenchFigures): string {
+  const all = [HEADER, ...rows(f)];
+  const widths = HEADER.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const line = (row: Row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' │ ');
+  const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
+  const notes = [
+    `baseline = (a) bare Fastify + Queue.add for the intake rows, (b) bare BullMQ worker (concurrency 16) behind (a) for the drain rows`,
+    `${f.machine.cpuModel}, ${f.machine.cores} cores, ${f.machine.memoryGiB} GiB, Node ${f.machine.node}; bench took ${fmt(f.totalSeconds)} s`,
+    `load average before ${f.loadAverage.before.map((l) => l.toFixed(2)).join(' ')}, after ${f.loadAverage.after.map((l) => l.toFixed(2)).join(' ')}`,
+  ];
+  if (f.service.intake.poolWrapped || f.baseline.intake.poolWrapped) notes.push('WARNING: the pre-signed pool wrapped; raise BENCH_MAX_RATE');
+  if (f.service.drain.dead > 0) notes.push(`WARNING: ${f.service.drain.dead} drain events were dead-lettered`);
+  return [line(HEADER), rule, ...rows(f).map(line), '', ...notes].join('\n');
+}
+
+export function renderMarkdownResults(f: BenchFigures): string {
+  const md = (row: Row) => `| ${row.join(' | ')} |`;
+  const m = f.machine;
+  return [
+    `Run \`${f.runId}\`, ${f.date}, ${fmt(f.totalSeconds)} s in all.`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node};`,
+    `PostgreSQL ${m.postgres}; Redis ${m.redis}. Load generator, Redis, Postgres and the processes under test share the machine.`,
+    `Load average (1/5/15 min) before the run ${f.loadAverage.before.map((l) => l.toFixed(2)).join(' / ')}, after ${f.loadAverage.after.map((l) => l.toFixed(2)).join(' / ')}.`,
+    '',
+    md(HEADER),
+    md(['---', '---:', '---:', '---:', '---', '---']),
+    ...rows(f).map(md),
+    '',
+    `Saturation: ${f.settings.connections} connections for ${f.settings.seconds} s after a ${f.settings.warmupSeconds} s warm-up; fixed rate: autocannon \`overallRate\` ${f.settings.fixedRate} over ${f.settings.fixedConnections} connections for ${f.settings.seconds} s.`,
+    `Drain: ${fmt(f.settings.drainEvents)} events posted at saturation to the intake while the worker runs; service ${fmt(f.service.drain.processed)} processed/ignored${f.service.drain.dead ? `, ${f.service.drain.dead} dead` : ''} in ${fmt(f.service.drain.seconds, 1)} s, baseline ${fmt(f.baseline.drain.processed)} in ${fmt(f.baseline.drain.seconds, 1)} s.`,
+    `Worker alone: the same events queued with no worker running, then one worker started; rate over first to last \`processed_at\` (service ${fmt(f.service.backlog.seconds, 1)} s, baseline ${fmt(f.baseline.backlog.seconds, 1)} s).`,
+  ].join('\n');
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Replaces the results block of docs/benchmarks.md, keeping the hand-written text around it. */
+export function writeBenchmarksDoc(f: BenchFigures): string {
+  const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
+  const block = `${START}\n${renderMarkdownResults(f)}\n${END}`;
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n## Latest results\n\n${START}\n${END}\n`;
+  const from = current.indexOf(START);
+  const to = current.indexOf(END);
+  const next = from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + END.length)}` : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+  return path;
+}

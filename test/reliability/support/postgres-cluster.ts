@@ -1,0 +1,162 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort, sleep } from '../../../bench/support/processes.js';
+
+/** The newest PostgreSQL server binaries on the machine (Debian layout), or PG_BIN. */
+function binDir(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))) : [];
+  if (versions.length === 0) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql; set PG_BIN');
+  return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], 'bin');
+}
+
+function userIds(user: string): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync('id', ['-u', user]).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', user]).toString().trim()),
+  };
+}
+
+/**
+ * A throw-away PostgreSQL cluster that this test owns: initdb into a temporary directory as the
+ * `postgres` OS user (the server refuses to run as root), trust auth, loopback only, on a spare
+ * port. It can be stopped and started again on the same data, and is removed by `destroy()`.
+ */
+export class PostgresCluster {
+  readonly url: string;
+  private server?: ChildProcess;
+  private output = '';
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly bin: string,
+    private readonly ids: { uid: number; gid: number },
+  ) {
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  static async create(): Promise<PostgresCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-rel-pg-'));
+    const ids = userIds('postgres');
+    chownSync(dir, ids.uid, ids.gid);
+    const bin = binDir();
+    const cluster = new PostgresCluster(dir, await freePort(), bin, ids);
+    try {
+      execFileSync(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], {
+        uid: ids.uid,
+        gid: ids.gid,
+        cwd: dir,
+        stdio: 'pipe',
+        env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
+      });
+      mkdirSync(join(dir, 'socket'));
+      chownSync(join(dir, 'socket'), ids.uid, ids.gid);
+      await cluster.start();
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
+    return cluster;
+  }
+
+  get pid(): number | undefined {
+    return this.server?.pid;
+  }
+
+  get running(): boolean {
+    return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+  }
+
+  log(): string {
+    return this.output.slice(-4000);
+  }
+
+  async start(timeoutMs = 20_000): Promise<void> {
+    if (this.running) return;
+    const server = spawn(
+      join(this.bin, 'postgres'),
+      [
+        '-D', join(this.dir, 'data'),
+        '-p', String(this.port),
+        '-c', 'listen_addresses=127.0.0.1',
+        '-c', `unix_socket_directories=${join(this.dir, 'socket')}`,
+        '-c', 'max_connections=300',
+        '-c', 'shared_buffers=128MB',
+        '-c', 'fsync=on',
+        '-c', 'logging_collector=off',
+        '-c', 'log_min_messages=warning',
+      ],
+      { uid: this.ids.uid, gid: this.ids.gid, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } },
+    );
+    server.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
+    server.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
+    this.server = server;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`postgres exited while starting:\n${this.log()}`);
+      if (await this.answers()) return;
+      await sleep(100);
+    }
+    throw new Error(`postgres did not accept connections within ${timeoutMs} ms:\n${this.log()}`);
+  }
+
+  /**
+   * Stops the server this object started, by its pid: `fast` (SIGINT: clients disconnected, clean
+   * shutdown) or `immediate` (SIGQUIT: no checkpoint, crash recovery at the next start).
+   */
+  async stop(mode: 'fast' | 'immediate' = 'fast', timeoutMs = 20_000): Promise<void> {
+    const server = this.server;
+    if (!server || !this.running) return;
+    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    server.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+    const timer = setTimeout(() => server.kill('SIGKILL'), timeoutMs);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async answers(): Promise<boolean> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  databaseUrl(name: string): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${name}`;
+  }
+
+  async createDatabase(name: string): Promise<string> {
+    await this.query(`CREATE DATABASE "${name}"`);
+    return this.databaseUrl(name);
+  }
+
+  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres'): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.databaseUrl(database), connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Stops the server (if it runs) and removes its directory. */
+  async destroy(): Promise<void> {
+    await this.stop('immediate').catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

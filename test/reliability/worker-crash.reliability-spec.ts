@@ -1,0 +1,85 @@
+import { buildEvents } from '../../bench/support/events.js';
+import { sleep } from '../../bench/support/processes.js';
+import { exactlyOnceReport, expectedNotifications, notificationReport } from './support/checks.js';
+import { ReliabilityEnv, SECRET, Sender, stateDump, statusCounts, waitUntil } from './support/harness.js';
+import { NotificationSink } from './support/notification-sink.js';
+
+const EVENTS = 2000;
+
+describe('a worker killed with SIGKILL in the middle of 2,000 events', () => {
+  let env: ReliabilityEnv;
+  let sink: NotificationSink;
+
+  beforeAll(async () => {
+    env = await ReliabilityEnv.create('worker-kill');
+    sink = await NotificationSink.start();
+  });
+
+  afterAll(async () => {
+    await sink?.close();
+    await env?.destroy();
+  });
+
+  it('loses nothing and applies nothing twice once a new worker runs, and notifies each milestone under one key', async () => {
+    const deployment = await env.deployment('crash');
+    const notify = { NOTIFY_WEBHOOK_URLS: sink.url };
+    const events = buildEvents({ count: EVENTS, secret: SECRET, tag: 'wkill', shipments: 120 });
+    const ids = events.map((event) => event.eventId);
+    let worker = await deployment.start('worker', notify);
+    const api = await deployment.start('api', notify);
+
+    // A webhook sender: a steady rate, and whatever is not answered 200 is delivered again later.
+    const sender = new Sender(() => [api.url], { ratePerSecond: 250 });
+    const sending = sender.send(events).then(() => sender.redeliverUnacknowledged(events, 60_000));
+    const processed = async () =>
+      Number((await deployment.query<{ n: string }>(`SELECT count(*) AS n FROM event_log WHERE status IN ('processed', 'ignored')`))[0].n);
+    expect(await waitUntil(async () => (await processed()) >= EVENTS * 0.3, 90_000, 100)).toBe(true);
+    const killedAt = await processed();
+    const sentAtKill = sender.outcomes.length;
+    expect(await worker.stop('SIGKILL')).toBeNull();
+    await sending;
+    const answers = statusCounts(sender.outcomes);
+    expect(sender.acknowledged.size).toBe(EVENTS);
+
+    await sleep(500);
+    worker = await deployment.start('worker', notify, 'crash-worker-2');
+    const started = Date.now();
+    await deployment.waitForFinal(ids, 150_000);
+    const recoverySeconds = (Date.now() - started) / 1000;
+
+    const report = await exactlyOnceReport(deployment, events);
+    const expected = expectedNotifications(events);
+    await waitUntil(() => notificationReport(sink, expected).missing.length === 0, 30_000, 250);
+    await sleep(2000); // a repeat would come now, if at all
+    const notifications = notificationReport(sink, expected);
+    process.stdout.write(
+      `worker-kill: killed with ${killedAt} processed and ${sentAtKill} of ${EVENTS} answered; all final ${recoverySeconds.toFixed(1)} s after the new worker started; ` +
+        `answers ${JSON.stringify(answers)}; ${JSON.stringify(report.byStatus)}; notifications ${JSON.stringify({ ...notifications, missing: notifications.missing.length })}\n`,
+    );
+    if (report.notFinal.length > 0 || notifications.conflictingKeys.length > 0) env.markFailed();
+
+    expect(report.notFinal).toEqual([]);
+    expect(report.dead).toEqual([]);
+    expect(report.missingMilestones).toEqual([]);
+    expect(report.duplicateMilestoneRows).toBe(0);
+    expect(report.strayMilestoneRows).toBe(0);
+    expect(notifications.missing).toEqual([]);
+    expect(notifications.unexpected).toEqual([]);
+    expect(notifications.conflictingKeys).toEqual([]);
+
+    // The same events through an undisturbed deployment give the same state.
+    const reference = await env.deployment('reference');
+    const referenceWorker = await reference.start('worker');
+    const referenceApi = await reference.start('api');
+    const referenceSender = new Sender(() => [referenceApi.url], { ratePerSecond: 800 });
+    await referenceSender.send(events);
+    await reference.waitForFinal(ids, 120_000);
+    await referenceApi.stop();
+    await referenceWorker.stop();
+    const withoutNotifications = (dump: Record<string, string[]>) =>
+      Object.fromEntries(Object.entries(dump).filter(([table]) => !table.startsWith('notification_')));
+    expect(withoutNotifications(await stateDump(deployment.databaseUrl))).toEqual(
+      withoutNotifications(await stateDump(reference.databaseUrl)),
+    );
+  });
+});
