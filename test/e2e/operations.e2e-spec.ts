@@ -63,11 +63,12 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       const response = await fetch(`${stack.api.url}/metrics`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-      // The worker reports a run after its commit, so the last count may land a moment after the event settles.
+      // Each process adds its counts to Redis every METRICS_FLUSH_INTERVAL_MS, so they land a moment later.
       const metrics = await waitFor(
         async () => {
           const current = parseMetrics(await (await fetch(`${stack.api.url}/metrics`)).text());
           return current.get('flexport_event_processing_seconds_count{category="milestone"}') === 3 &&
+            current.get('flexport_webhooks_verification_failed_total{reason="invalid"}') === 1 &&
             current.get('flexport_events_dead_lettered_total{category="invoice"}') === 1 &&
             current.get('flexport_events_processed_total{category="unknown"}') === 1 &&
             current.get('flexport_event_end_to_end_seconds_count{category="booking"}') === 1
