@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
-import { applyToRows, EventHandler, versionOf } from '@app/processing';
+import { applyChangesToRows, EventHandler, RowChange, versionOf } from '@app/processing';
 import { BookingEntity } from './booking.entity.js';
 import { applyBookingEvent } from './booking-state.js';
 
@@ -11,13 +11,19 @@ export class BookingsService implements EventHandler {
   readonly categories = [EventCategory.Booking] as const;
 
   async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    await applyChangesToRows(manager, BookingEntity, 'id', [this.change(event)]);
+  }
+
+  async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
+    await applyChangesToRows(manager, BookingEntity, 'id', events.map((event) => this.change(event)));
+  }
+
+  private change(event: NormalizedEvent): RowChange<BookingEntity> {
     const { facts } = event;
     if (facts.category !== EventCategory.Booking) {
       throw new InvalidEventError(`bookings cannot apply a ${facts.category} event`);
     }
     const version = versionOf(event);
-    await applyToRows(manager, BookingEntity, 'id', [facts.bookingId], (current) =>
-      applyBookingEvent(current, facts, version),
-    );
+    return { keys: [facts.bookingId], reduce: (current) => applyBookingEvent(current, facts, version) };
   }
 }

@@ -141,7 +141,8 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
     notifySigningSecret: env.NOTIFY_SIGNING_SECRET?.trim() || DEVELOPMENT_DEFAULTS.NOTIFY_SIGNING_SECRET,
     notifyTimeoutMs: env.NOTIFY_TIMEOUT_MS ?? 10000,
     bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES ?? 1024 * 1024,
-    workerConcurrency: env.WORKER_CONCURRENCY ?? 16,
+    // Per queue: the event pipeline group-commits the jobs in hand, so batches need many of them (README).
+    workerConcurrency: env.WORKER_CONCURRENCY ?? 128,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
     runMigrations: env.RUN_MIGRATIONS !== 'false',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
-import { applyToRows, EventHandler, versionOf } from '@app/processing';
+import { applyChangesToRows, EventHandler, RowChange, versionOf } from '@app/processing';
 import { ContainerEntity } from './container.entity.js';
 import { applyContainerEvent } from './container-state.js';
 
@@ -11,14 +11,20 @@ export class ContainersService implements EventHandler {
   readonly categories = [EventCategory.Container] as const;
 
   async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    await applyChangesToRows(manager, ContainerEntity, 'containerNumber', [this.change(event)]);
+  }
+
+  async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
+    await applyChangesToRows(manager, ContainerEntity, 'containerNumber', events.map((event) => this.change(event)));
+  }
+
+  private change(event: NormalizedEvent): RowChange<ContainerEntity> {
     const { facts } = event;
     if (facts.category !== EventCategory.Container) {
       throw new InvalidEventError(`containers cannot apply a ${facts.category} event`);
     }
     if (facts.containerNumbers.length === 0) throw new InvalidEventError('container event names no container');
     const version = versionOf(event);
-    await applyToRows(manager, ContainerEntity, 'containerNumber', facts.containerNumbers, (current, containerNumber) =>
-      applyContainerEvent(current, containerNumber, facts, version),
-    );
+    return { keys: facts.containerNumbers, reduce: (current, containerNumber) => applyContainerEvent(current, containerNumber, facts, version) };
   }
 }

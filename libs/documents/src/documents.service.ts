@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
-import { applyToRows, EventHandler, versionOf } from '@app/processing';
+import { applyChangesToRows, EventHandler, RowChange, versionOf } from '@app/processing';
 import { DocumentEntity } from './document.entity.js';
 import { applyDocumentEvent } from './document-state.js';
 
@@ -11,13 +11,19 @@ export class DocumentsService implements EventHandler {
   readonly categories = [EventCategory.Document] as const;
 
   async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    await applyChangesToRows(manager, DocumentEntity, 'id', [this.change(event)]);
+  }
+
+  async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
+    await applyChangesToRows(manager, DocumentEntity, 'id', events.map((event) => this.change(event)));
+  }
+
+  private change(event: NormalizedEvent): RowChange<DocumentEntity> {
     const { facts } = event;
     if (facts.category !== EventCategory.Document) {
       throw new InvalidEventError(`documents cannot apply a ${facts.category} event`);
     }
     const version = versionOf(event);
-    await applyToRows(manager, DocumentEntity, 'id', [facts.documentId], (current) =>
-      applyDocumentEvent(current, facts, version),
-    );
+    return { keys: [facts.documentId], reduce: (current) => applyDocumentEvent(current, facts, version) };
   }
 }

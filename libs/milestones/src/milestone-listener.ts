@@ -20,6 +20,11 @@ export interface RecordedMilestone {
  */
 export interface MilestoneListener {
   onMilestoneRecorded(manager: EntityManager, recorded: RecordedMilestone): Promise<void>;
+  /**
+   * Optional: the same for every milestone a batch transaction recorded, in one go (at most one
+   * `first` per shipment and milestone). Without it, `onMilestoneRecorded` is called for each.
+   */
+  onMilestonesRecorded?(manager: EntityManager, recorded: readonly RecordedMilestone[]): Promise<void>;
 }
 
 export const MILESTONE_LISTENER = Symbol('MILESTONE_LISTENER');

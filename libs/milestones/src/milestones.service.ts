@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventCategory, Location, Milestone, NormalizedEvent } from '@app/flexport';
-import { EventHandler, FieldVersions, queryRows } from '@app/processing';
+import { EventHandler, FieldVersions, lockOrder, queryRows } from '@app/processing';
 import { MILESTONE_LISTENER } from './milestone-listener.js';
 import type { MilestoneListener, RecordedMilestone } from './milestone-listener.js';
 import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
@@ -17,6 +17,9 @@ interface ShipmentRow {
   container_numbers: string[];
   versions: FieldVersions;
 }
+
+const SHIPMENT_COLUMNS = `status, status_at, location, estimated_departure_at, estimated_arrival_at, actual_departure_at,
+  actual_arrival_at, container_numbers, versions`;
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
@@ -34,10 +37,19 @@ function toState(row: ShipmentRow): ShipmentState {
   };
 }
 
+function shipmentFacts(event: NormalizedEvent) {
+  const { facts } = event;
+  if (facts.category !== EventCategory.Milestone && facts.category !== EventCategory.Transit) {
+    throw new Error(`MilestonesService cannot apply a ${facts.category} event`);
+  }
+  return facts;
+}
+
 /**
  * Applies milestone and transit events to the shipments projection and its milestone history.
  * Concurrent workers on one shipment are serialised by the shipment row's lock (created if need be
  * with INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE), so no update is lost.
+ * The history and the listener's writes happen under that lock too.
  */
 @Injectable()
 export class MilestonesService implements EventHandler {
@@ -46,10 +58,7 @@ export class MilestonesService implements EventHandler {
   constructor(@Optional() @Inject(MILESTONE_LISTENER) private readonly listener?: MilestoneListener) {}
 
   async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
-    const { facts } = event;
-    if (facts.category !== EventCategory.Milestone && facts.category !== EventCategory.Transit) {
-      throw new Error(`MilestonesService cannot apply a ${facts.category} event`);
-    }
+    const facts = shipmentFacts(event);
     const current = await this.lockShipment(manager, facts.shipmentId);
     const recorded =
       facts.category === EventCategory.Milestone
@@ -66,13 +75,142 @@ export class MilestonesService implements EventHandler {
     if (recorded && this.listener) await this.listener.onMilestoneRecorded(manager, recorded);
   }
 
+  /**
+   * The batch form of `apply`: every shipment of the batch is locked (created if need be) in one
+   * pass in lockOrder, read once, the events folded in memory, and the history, the changed rows and
+   * the listener's rows written with one statement each.
+   */
+  async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
+    const ids = lockOrder(events.map((event) => shipmentFacts(event).shipmentId));
+    const states = await this.lockShipments(manager, ids);
+    const recorded = await this.recordMilestones(manager, events);
+    const changed = new Set(recorded.map((milestone) => milestone.shipmentId));
+    for (const event of events) {
+      const id = shipmentFacts(event).shipmentId;
+      const current = states.get(id);
+      if (!current) throw new Error(`shipment ${id} vanished`);
+      const next = applyShipmentEvent(current, event);
+      if (next === current) continue;
+      states.set(id, next);
+      changed.add(id);
+    }
+    await this.saveShipments(manager, lockOrder(changed).map((id) => [id, states.get(id) as ShipmentState]));
+    if (recorded.length === 0 || !this.listener) return;
+    if (this.listener.onMilestonesRecorded) {
+      await this.listener.onMilestonesRecorded(manager, recorded);
+      return;
+    }
+    for (const milestone of recorded) await this.listener.onMilestoneRecorded(manager, milestone);
+  }
+
+  /** Inserts the rows that are missing and locks the others, in one pass in the order of `ids`. */
+  private async lockShipments(manager: EntityManager, ids: readonly string[]): Promise<Map<string, ShipmentState>> {
+    await queryRows(
+      manager,
+      `INSERT INTO shipments (id)
+       SELECT k.id FROM unnest($1::text[]) WITH ORDINALITY AS k(id, n) ORDER BY k.n
+       ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id WHERE false`,
+      [ids],
+    );
+    const rows = await queryRows<ShipmentRow & { id: string }>(
+      manager,
+      `SELECT id, ${SHIPMENT_COLUMNS} FROM shipments WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, toState(row)]));
+  }
+
+  /**
+   * Enters the batch's milestone events in the history, in event order, skipping those already there.
+   * `first` is decided against the history as it was before the statement (nobody else can add to it
+   * while the shipments are locked) and against the events of the batch before this one.
+   */
+  private async recordMilestones(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<RecordedMilestone[]> {
+    const milestones: Omit<RecordedMilestone, 'first'>[] = [];
+    for (const event of events) {
+      const { facts } = event;
+      if (facts.category !== EventCategory.Milestone) continue;
+      milestones.push({
+        shipmentId: facts.shipmentId,
+        milestone: facts.milestone,
+        occurredAt: event.occurredAt,
+        location: facts.location,
+        eventId: event.eventId,
+      });
+    }
+    if (milestones.length === 0) return [];
+    const inserted = await queryRows<{ event_id: string; seen: boolean }>(
+      manager,
+      `WITH inserted AS (
+         INSERT INTO shipment_milestones (shipment_id, event_id, milestone, occurred_at, location)
+         SELECT r.shipment_id, r.event_id, r.milestone, r.occurred_at, r.location
+           FROM jsonb_populate_recordset(NULL::shipment_milestones, $1::jsonb) AS r
+         ON CONFLICT (shipment_id, event_id) DO NOTHING
+         RETURNING shipment_id, event_id, milestone
+       )
+       SELECT i.event_id,
+              EXISTS (SELECT 1 FROM shipment_milestones m WHERE m.shipment_id = i.shipment_id AND m.milestone = i.milestone) AS seen
+         FROM inserted i`,
+      [
+        JSON.stringify(
+          milestones.map((m) => ({
+            shipment_id: m.shipmentId,
+            event_id: m.eventId,
+            milestone: m.milestone,
+            occurred_at: m.occurredAt,
+            location: m.location,
+          })),
+        ),
+      ],
+    );
+    const seen = new Map(inserted.map((row) => [row.event_id, row.seen]));
+    const recorded: RecordedMilestone[] = [];
+    const taken = new Set<string>();
+    for (const milestone of milestones) {
+      const before = seen.get(milestone.eventId);
+      if (before === undefined) continue;
+      const key = JSON.stringify([milestone.shipmentId, milestone.milestone]);
+      recorded.push({ ...milestone, first: !before && !taken.has(key) });
+      taken.add(key);
+    }
+    return recorded;
+  }
+
+  private async saveShipments(manager: EntityManager, states: readonly [string, ShipmentState][]): Promise<void> {
+    if (states.length === 0) return;
+    await queryRows(
+      manager,
+      `UPDATE shipments AS s
+          SET status = r.status, status_at = r.status_at, location = r.location, estimated_departure_at = r.estimated_departure_at,
+              estimated_arrival_at = r.estimated_arrival_at, actual_departure_at = r.actual_departure_at,
+              actual_arrival_at = r.actual_arrival_at, container_numbers = r.container_numbers, versions = r.versions,
+              updated_at = now()
+         FROM jsonb_populate_recordset(NULL::shipments, $1::jsonb) AS r
+        WHERE s.id = r.id`,
+      [
+        JSON.stringify(
+          states.map(([id, state]) => ({
+            id,
+            status: state.status,
+            status_at: state.statusAt,
+            location: state.location,
+            estimated_departure_at: state.estimatedDepartureAt,
+            estimated_arrival_at: state.estimatedArrivalAt,
+            actual_departure_at: state.actualDepartureAt,
+            actual_arrival_at: state.actualArrivalAt,
+            container_numbers: state.containerNumbers,
+            versions: state.versions,
+          })),
+        ),
+      ],
+    );
+  }
+
   private async lockShipment(manager: EntityManager, shipmentId: string): Promise<ShipmentState> {
     await queryRows(manager, 'INSERT INTO shipments (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [shipmentId]);
     const [row] = await queryRows<ShipmentRow>(
       manager,
-      `SELECT status, status_at, location, estimated_departure_at, estimated_arrival_at, actual_departure_at,
-              actual_arrival_at, container_numbers, versions
-         FROM shipments WHERE id = $1 FOR UPDATE`,
+      `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1 FOR UPDATE`,
       [shipmentId],
     );
     if (!row) throw new Error(`shipment ${shipmentId} vanished`);

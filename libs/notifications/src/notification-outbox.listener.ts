@@ -32,4 +32,28 @@ export class NotificationOutboxListener implements MilestoneListener {
     );
     if (inserted.length > 0) this.signal.markWritten(manager);
   }
+
+  /** The same for a batch transaction's milestones, in one INSERT. */
+  async onMilestonesRecorded(manager: EntityManager, recorded: readonly RecordedMilestone[]): Promise<void> {
+    const rows = recorded
+      .filter((milestone) => milestone.first && isNotifiedMilestone(milestone.milestone))
+      .map((milestone) => ({
+        shipment_id: milestone.shipmentId,
+        milestone: milestone.milestone,
+        event_id: milestone.eventId,
+        occurred_at: milestone.occurredAt,
+        location: milestone.location,
+      }));
+    if (rows.length === 0) return;
+    const inserted = await queryRows(
+      manager,
+      `INSERT INTO notification_outbox (shipment_id, milestone, event_id, occurred_at, location)
+       SELECT r.shipment_id, r.milestone, r.event_id, r.occurred_at, r.location
+         FROM jsonb_populate_recordset(NULL::notification_outbox, $1::jsonb) AS r
+       ON CONFLICT (shipment_id, milestone) DO NOTHING
+       RETURNING shipment_id`,
+      [JSON.stringify(rows)],
+    );
+    if (inserted.length > 0) this.signal.markWritten(manager);
+  }
 }

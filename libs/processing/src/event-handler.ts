@@ -11,4 +11,12 @@ import { EventCategory, NormalizedEvent } from '@app/flexport';
 export interface EventHandler {
   readonly categories: readonly EventCategory[];
   apply(manager: EntityManager, event: NormalizedEvent): Promise<void>;
+  /**
+   * Optional set-based `apply` for many events at once (distinct events of this handler's categories,
+   * in arrival order), in the batch transaction of the event pipeline: the result must be that of
+   * `apply` on each in turn. Lock rows in one pass in ascending key order (JavaScript string order),
+   * so parallel batches cannot deadlock. Throwing rolls the whole batch back; its events are then run
+   * one by one through `apply`. Without it the pipeline calls `apply` for each event.
+   */
+  applyBatch?(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { classifyEnvelope, Envelope, EventCategory, NormalizedEvent, resolveOccurredAt } from '@app/flexport';
 import type { DeadLetterReason, EventStatus } from '@app/database';
 import type { QuarantineJobData } from '@app/queue';
-import { queryRows } from './sql.js';
+import { lockOrder, queryRows } from './sql.js';
 
 /** What the event log records of an event before (or without) its data being validated. */
 export interface EventRecord {
@@ -21,6 +21,28 @@ export interface ClaimedEvent {
   /** Status before this run; `queued` for a row this run inserted. */
   status: EventStatus;
   inserted: boolean;
+}
+
+/** One event of a batch transaction and the status it ends with if it runs. */
+export interface BatchClaim {
+  event: NormalizedEvent;
+  /** The envelope, as the event log keeps it. */
+  payload: Envelope;
+  status: 'processed' | 'ignored';
+}
+
+export interface PreparedClaims {
+  /** Event ids in lockOrder. */
+  ids: string[];
+  /** The event-log rows, as JSON in that order. */
+  rows: string;
+}
+
+/** The outcome of a run of an event that `claimMany` found already in the log. */
+export interface Completion {
+  event: NormalizedEvent;
+  status: 'processed' | 'ignored';
+  claimed: ClaimedEvent;
 }
 
 const MAX_ERROR_LENGTH = 2000;
@@ -74,6 +96,89 @@ export class EventLogStore {
     );
     if (!row) throw new Error(`event_log row of ${record.eventId} vanished`);
     return { status: row.status, inserted: false };
+  }
+
+  /** The rows `claimMany` writes, prepared before the transaction so that it does not wait on this work. */
+  prepareClaims(claims: readonly BatchClaim[]): PreparedClaims {
+    const byId = new Map(claims.map((claim) => [claim.event.eventId, claim]));
+    const ids = lockOrder(byId.keys());
+    const rows = ids.map((id) => {
+      const { event, status, payload } = byId.get(id) as BatchClaim;
+      return {
+        event_id: event.eventId,
+        type: event.type,
+        category: event.category,
+        name: event.name,
+        occurred_at: event.occurredAt,
+        received_at: event.receivedAt,
+        payload,
+        status,
+      };
+    });
+    return { ids, rows: JSON.stringify(rows) };
+  }
+
+  /**
+   * `claim` for many distinct events at once, each with the status it will end with if it runs.
+   * One INSERT walks the rows in lockOrder: it locks the existing ones (ON CONFLICT DO UPDATE locks
+   * the row even when its WHERE is false) and inserts the new ones directly as completed, which
+   * saves rewriting them (the transaction commits the row with the state change or not at all).
+   * A second statement, with a fresh snapshot, reads the status the locked rows hold now; those
+   * still have to be completed (`completeMany`) if they run.
+   */
+  async claimMany(manager: EntityManager, { ids, rows }: PreparedClaims): Promise<Map<string, ClaimedEvent>> {
+    const inserted = await queryRows<{ event_id: string }>(
+      manager,
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, attempts, processed_at)
+       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.payload, r.status, 1, now()
+         FROM jsonb_populate_recordset(NULL::event_log, $1::jsonb) WITH ORDINALITY AS r
+        ORDER BY r.ordinality
+       ON CONFLICT (event_id) DO UPDATE SET status = event_log.status WHERE false
+       RETURNING event_id`,
+      [rows],
+    );
+    const claimed = new Map<string, ClaimedEvent>(inserted.map((row) => [row.event_id, { status: 'queued', inserted: true }]));
+    const existing = ids.filter((id) => !claimed.has(id));
+    if (existing.length > 0) {
+      const found = await queryRows<{ event_id: string; status: EventStatus }>(
+        manager,
+        'SELECT event_id, status FROM event_log WHERE event_id = ANY($1::text[])',
+        [existing],
+      );
+      for (const row of found) claimed.set(row.event_id, { status: row.status, inserted: false });
+    }
+    for (const id of existing) if (!claimed.has(id)) throw new Error(`event_log row of ${id} vanished`);
+    return claimed;
+  }
+
+  /** `complete` for many events claimed by `claimMany` that were already in the log, in one UPDATE (two when dead letters are resolved). */
+  async completeMany(manager: EntityManager, completions: readonly Completion[]): Promise<void> {
+    if (completions.length === 0) return;
+    const rows = completions.map(({ event, status }) => ({
+      event_id: event.eventId,
+      status,
+      type: event.type,
+      category: event.category,
+      name: event.name,
+      occurred_at: event.occurredAt,
+    }));
+    await queryRows(
+      manager,
+      `UPDATE event_log AS e
+          SET status = r.status, attempts = e.attempts + 1, processed_at = now(), updated_at = now(),
+              type = r.type, category = r.category, name = r.name, occurred_at = r.occurred_at
+         FROM jsonb_populate_recordset(NULL::event_log, $1::jsonb) AS r
+        WHERE e.event_id = r.event_id`,
+      [JSON.stringify(rows)],
+    );
+    const resolved = completions.filter(({ status, claimed }) => status === 'processed' && !claimed.inserted);
+    if (resolved.length > 0) {
+      await queryRows(
+        manager,
+        'UPDATE dead_letters SET resolved_at = now(), updated_at = now() WHERE event_id = ANY($1::text[]) AND resolved_at IS NULL',
+        [resolved.map(({ event }) => event.eventId)],
+      );
+    }
   }
 
   /** Records the outcome of a run that applied (`processed`) or deliberately skipped (`ignored`) the event. */

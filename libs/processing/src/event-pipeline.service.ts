@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
-import { Envelope, EventCategory, InvalidEventError, isPlainObject, normalizeEvent } from '@app/flexport';
+import { Envelope, EventCategory, InvalidEventError, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
 import type { DeadLetterReason, EventStatus } from '@app/database';
 import type { EventJobData, QuarantineJobData } from '@app/queue';
 import type { EventHandler } from './event-handler.js';
-import { errorMessage, EventLogStore, EventRecord, eventRecord } from './event-log.store.js';
+import { Completion, errorMessage, EventLogStore, EventRecord, eventRecord, PreparedClaims } from './event-log.store.js';
+import { BatchingOptions, DEFAULT_BATCHING, GroupCommit, PIPELINE_BATCHING } from './group-commit.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { EventRunReport, PIPELINE_OBSERVER } from './pipeline-observer.js';
 import type { PipelineObserver } from './pipeline-observer.js';
@@ -42,6 +43,20 @@ interface RunContext {
   replay: boolean;
 }
 
+/** An event job validated and normalised, waiting for a batch transaction. */
+interface PendingEvent {
+  input: EventInput;
+  handler: EventHandler;
+  context: RunContext;
+  started: number;
+  record: EventRecord;
+  event: NormalizedEvent;
+  /** null: an event of an unknown type, kept as `ignored`. */
+  owner: EventHandler | null;
+  resolve(outcome: ProcessOutcome): void;
+  reject(error: unknown): void;
+}
+
 /** An error that no retry can cure: the event is dead-lettered at once. */
 function isPermanent(error: unknown): boolean {
   return error instanceof InvalidEventError || error instanceof UnrecoverableError || (error as Error)?.name === 'UnrecoverableError';
@@ -58,17 +73,29 @@ function runnable(status: EventStatus, replay: boolean): boolean {
  * claim the event-log row, apply the domain handler and mark the event processed. Invalid events are
  * dead-lettered at once; any other error is transient: recorded, rethrown for BullMQ to retry, and
  * dead-lettered on the last attempt.
+ *
+ * Queue jobs are group-committed per handler (see GroupCommit): the valid events of many jobs share
+ * one transaction that claims them, applies them and completes them with a few set-based statements,
+ * so each event still commits exactly once with its state change. If that transaction fails for any
+ * reason, each of its events runs again alone through the one-event path, which decides retries and
+ * dead letters for that event only. A lone event takes the one-event path directly.
  */
 @Injectable()
 export class EventPipeline {
   private readonly logger = new Logger(EventPipeline.name);
+  private readonly batching: BatchingOptions;
+  /** One group commit per handler (null: events kept as `ignored`), so domains batch, and fail, apart. */
+  private readonly batchers = new Map<EventHandler | null, GroupCommit<PendingEvent>>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventLogStore,
     private readonly registry: HandlerRegistry,
     @Optional() @Inject(PIPELINE_OBSERVER) private readonly observer?: PipelineObserver,
-  ) {}
+    @Optional() @Inject(PIPELINE_BATCHING) batching?: Partial<BatchingOptions>,
+  ) {
+    this.batching = { ...DEFAULT_BATCHING, ...batching };
+  }
 
   /** For queue processors. An invalid event is dead-lettered and the job failed with UnrecoverableError. */
   async process(job: Job<EventJobData>, handler: EventHandler): Promise<ProcessOutcome> {
@@ -77,7 +104,7 @@ export class EventPipeline {
       throw new UnrecoverableError(`job ${job.id} is not an event job`);
     }
     const attempt = job.attemptsMade + 1;
-    const outcome = await this.run({ eventId, envelope, receivedAt }, handler, {
+    const outcome = await this.submit({ eventId, envelope, receivedAt }, handler, {
       attempt,
       finalAttempt: attempt >= (job.opts.attempts ?? 1),
       replay: false,
@@ -133,8 +160,99 @@ export class EventPipeline {
     return outcome;
   }
 
-  private async run(input: EventInput, handler: EventHandler | null, context: RunContext): Promise<ProcessOutcome> {
+  /** Hands a valid event to the batcher; anything else takes the one-event path, which dead-letters or retries it. */
+  private submit(input: EventInput, handler: EventHandler, context: RunContext): Promise<ProcessOutcome> {
     const started = performance.now();
+    let event: NormalizedEvent;
+    try {
+      event = normalizeEvent(input.envelope, input.eventId, input.receivedAt);
+    } catch {
+      return this.run(input, handler, context, started);
+    }
+    // What eventRecord() would give, without classifying the envelope a second time.
+    const { eventId, type, category, name, occurredAt, receivedAt } = event;
+    const record: EventRecord = { eventId, type, category, name, occurredAt, receivedAt, payload: input.envelope };
+    const owner = this.owner(event, handler);
+    if (owner === undefined) return this.run(input, handler, context, started);
+    return new Promise((resolve, reject) => {
+      let batcher = this.batchers.get(owner);
+      if (!batcher) {
+        batcher = new GroupCommit(this.batching, (batch) => this.runBatch(batch));
+        this.batchers.set(owner, batcher);
+      }
+      batcher.add({ input, handler, context, started, record, event, owner, resolve, reject });
+    });
+  }
+
+  /** The handler that applies `event`: null for an unknown type, undefined when none is registered. */
+  private owner(event: NormalizedEvent, handler: EventHandler | null): EventHandler | null | undefined {
+    if (event.category === EventCategory.Unknown) return null;
+    // A job queued under an older catalogue may reach another category's consumer: route it by today's.
+    return handler?.categories.includes(event.category) ? handler : this.registry.resolve(event.category);
+  }
+
+  private async runBatch(batch: PendingEvent[]): Promise<void> {
+    const alone = (pending: PendingEvent) =>
+      this.run(pending.input, pending.handler, pending.context, pending.started).then(pending.resolve, pending.reject);
+    if (batch.length === 1) return alone(batch[0]);
+    let outcomes: ProcessOutcome[];
+    const started = performance.now();
+    try {
+      const candidates = new Map<string, PendingEvent>();
+      for (const pending of batch) if (!candidates.has(pending.event.eventId)) candidates.set(pending.event.eventId, pending);
+      const status = batch[0].owner ? 'processed' : 'ignored';
+      const claims = this.store.prepareClaims(
+        [...candidates.values()].map((pending) => ({ event: pending.event, payload: pending.input.envelope, status })),
+      );
+      outcomes = await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims));
+      this.logger.debug({ msg: 'batch committed', events: batch.length, durationMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      this.logger.warn({ msg: 'batch transaction failed; running its events one by one', events: batch.length, error: errorMessage(error) });
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    batch.forEach((pending, index) => {
+      this.report(pending.record, outcomes[index], pending.context, pending.started);
+      pending.resolve(outcomes[index]);
+    });
+  }
+
+  /**
+   * One transaction for many events of one handler: claims them all (event-log rows locked in
+   * event-id order), applies the runnable ones (the handler locks its rows in key order) and
+   * completes them. The same event twice in a batch (a redelivery) runs once: `candidates` holds
+   * the first occurrence of each; the others are duplicates.
+   */
+  private async applyBatch(
+    manager: EntityManager,
+    batch: readonly PendingEvent[],
+    candidates: ReadonlyMap<string, PendingEvent>,
+    claims: PreparedClaims,
+  ): Promise<ProcessOutcome[]> {
+    const owner = batch[0].owner;
+    const status = owner ? 'processed' : 'ignored';
+    const claimed = await this.store.claimMany(manager, claims);
+
+    const runs: PendingEvent[] = [];
+    const completions: Completion[] = [];
+    for (const pending of candidates.values()) {
+      const claim = claimed.get(pending.event.eventId);
+      if (!claim || !runnable(claim.status, false)) continue;
+      runs.push(pending);
+      // Rows claimMany inserted are already completed.
+      if (!claim.inserted) completions.push({ event: pending.event, status, claimed: claim });
+    }
+    if (owner && runs.length > 0) {
+      const events = runs.map((pending) => pending.event);
+      if (owner.applyBatch) await owner.applyBatch(manager, events);
+      else for (const event of events) await owner.apply(manager, event);
+    }
+    await this.store.completeMany(manager, completions);
+    const ran = new Set(runs);
+    return batch.map((pending) => (ran.has(pending) ? status : 'duplicate'));
+  }
+
+  private async run(input: EventInput, handler: EventHandler | null, context: RunContext, started = performance.now()): Promise<ProcessOutcome> {
     const record = eventRecord(input.eventId, input.envelope, input.receivedAt);
     let outcome: ProcessOutcome;
     try {
@@ -169,8 +287,7 @@ export class EventPipeline {
       await this.store.complete(manager, event, 'ignored', claimed);
       return 'ignored';
     }
-    // A job queued under an older catalogue may reach another category's consumer: route it by today's.
-    const owner = handler?.categories.includes(event.category) ? handler : this.registry.resolve(event.category);
+    const owner = this.owner(event, handler);
     if (!owner) throw new NoHandlerError(event.category);
     await owner.apply(manager, event);
     await this.store.complete(manager, event, 'processed', claimed);

@@ -4,6 +4,7 @@ export * from './field-versions.js';
 export * from './projection-rows.js';
 export * from './event-log.store.js';
 export * from './event-pipeline.service.js';
+export * from './group-commit.js';
 export * from './handler-registry.js';
 export * from './ignored-events.handler.js';
 export * from './pipeline-observer.js';

@@ -13,3 +13,11 @@ export async function queryRows<T>(manager: EntityManager, sql: string, paramete
     if (!manager.queryRunner) await runner.release();
   }
 }
+
+/**
+ * Distinct keys in the one order every transaction locks rows in (JavaScript string order), so
+ * that transactions locking overlapping sets of rows wait for each other instead of deadlocking.
+ */
+export function lockOrder(keys: Iterable<string>): string[] {
+  return [...new Set(keys)].sort();
+}

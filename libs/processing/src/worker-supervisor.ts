@@ -4,8 +4,15 @@ import { ConfigService } from '@nestjs/config';
 import { DiscoveryService } from '@nestjs/core';
 import type { TypedConfigService } from '@app/config';
 import { EventCategory } from '@app/flexport';
-import { CATEGORY_QUEUES, QueueName } from '@app/queue';
+import { CATEGORY_QUEUES, EVENT_QUEUES, QueueName } from '@app/queue';
 import { HandlerRegistry } from './handler-registry.js';
+
+/**
+ * Queues other than the event queues (quarantine, notifications) gain nothing from many jobs in hand:
+ * they keep the concurrency they had when WORKER_CONCURRENCY defaulted to 16, so that raising it for
+ * batching does not open, say, a hundred POSTs at once to a stakeholder.
+ */
+export const OTHER_QUEUES_MAX_CONCURRENCY = 16;
 
 export class MissingConsumerError extends Error {
   override name = 'MissingConsumerError';
@@ -13,7 +20,9 @@ export class MissingConsumerError extends Error {
 
 /**
  * The worker's queue consumers as a whole: at boot it fails unless every event category has a handler
- * and a consumer on its queue (and quarantine has one), and sets their concurrency from config.
+ * and a consumer on its queue (and quarantine has one), and sets their concurrency from config: the
+ * event queues get `workerConcurrency` each (the pipeline batches the jobs in hand), the others at
+ * most OTHER_QUEUES_MAX_CONCURRENCY.
  * On shutdown it stops them taking jobs and waits for the jobs in hand, before the database closes.
  */
 @Injectable()
@@ -38,11 +47,16 @@ export class WorkerSupervisor implements OnApplicationBootstrap, BeforeApplicati
     if (problems.length > 0) throw new MissingConsumerError(`worker cannot start: ${problems.join('; ')}`);
 
     const { workerConcurrency } = this.config.get('app', { infer: true });
-    for (const host of hosts) host.worker.concurrency = workerConcurrency;
+    const otherConcurrency = Math.min(workerConcurrency, OTHER_QUEUES_MAX_CONCURRENCY);
+    const eventQueues = new Set<string>(EVENT_QUEUES);
+    for (const host of hosts) {
+      host.worker.concurrency = eventQueues.has(host.worker.name) ? workerConcurrency : otherConcurrency;
+    }
     this.logger.log({
       msg: 'consuming queues',
       queues: [...consumed].sort(),
       concurrency: workerConcurrency,
+      otherQueuesConcurrency: otherConcurrency,
     });
   }
 

@@ -38,6 +38,32 @@ export async function applyConcurrently(
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+/**
+ * Applies the events as the batched pipeline does: in batches of `batchSize` (distinct events each),
+ * each batch through `applyBatch` in its own transaction, `parallel` transactions at once.
+ */
+export async function applyInParallelBatches(
+  dataSource: DataSource,
+  handler: EventHandler,
+  events: readonly NormalizedEvent[],
+  { batchSize, parallel }: { batchSize: number; parallel: number },
+): Promise<void> {
+  const applyBatch = handler.applyBatch?.bind(handler);
+  if (!applyBatch) throw new Error(`${handler.constructor.name} has no applyBatch`);
+  const batches: NormalizedEvent[][] = [];
+  for (let i = 0; i < events.length; i += batchSize) {
+    batches.push([...new Map(events.slice(i, i + batchSize).map((event) => [event.eventId, event])).values()]);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      await dataSource.transaction((manager) => applyBatch(manager, batch));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
 /** Every row of a projection table, without the times rows were written: the state the events define. */
 export async function tableState(dataSource: DataSource, table: string, key: string): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM "${table}" ORDER BY "${key}"`);

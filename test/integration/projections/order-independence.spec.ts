@@ -8,7 +8,7 @@ import { EventHandler, versionOf } from '@app/processing';
 import { applyPurchaseOrderEvent, PurchaseOrdersService, PurchaseOrderState } from '@app/purchase-orders';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { arrivals, bookingEvents, containerEvents, documentEvents, invoiceEvents, purchaseOrderEvents } from './arbitraries.js';
-import { applyInTurn, inVersionOrder, tableState, truncate } from './events.js';
+import { applyInParallelBatches, applyInTurn, inVersionOrder, tableState, truncate } from './events.js';
 
 interface Projection {
   name: string;
@@ -105,6 +105,23 @@ describe.each(PROJECTIONS)('$name: state is a function of the set of events', (p
           await applyInTurn(db.dataSource, projection.handler, arrival);
           expect(await tableState(db.dataSource, projection.table, projection.key)).toEqual(expected);
         }),
+        { numRuns: 25 },
+      );
+    });
+
+    it('any arrival order with duplicates, applied in parallel batch transactions, gives the table the in-order state', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events), fc.integer({ min: 1, max: 4 }))),
+          async ([events, arrival, batchSize]) => {
+            await truncate(db.dataSource, projection.table);
+            await applyInTurn(db.dataSource, projection.handler, inVersionOrder(events));
+            const expected = await tableState(db.dataSource, projection.table, projection.key);
+            await truncate(db.dataSource, projection.table);
+            await applyInParallelBatches(db.dataSource, projection.handler, arrival, { batchSize, parallel: 4 });
+            expect(await tableState(db.dataSource, projection.table, projection.key)).toEqual(expected);
+          },
+        ),
         { numRuns: 25 },
       );
     });
