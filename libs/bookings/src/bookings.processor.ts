@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { EventJobData, QueueName } from '@app/queue';
+import { EventJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
 import { EventPipeline, ProcessOutcome } from '@app/processing';
 import { BookingsService } from './bookings.service.js';
 
-@Processor(QueueName.Bookings)
+@Processor(QueueName.Bookings, WORKER_OPTIONS)
 export class BookingsProcessor extends WorkerHost {
   constructor(
     private readonly pipeline: EventPipeline,

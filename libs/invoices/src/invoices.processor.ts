@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { EventJobData, QueueName } from '@app/queue';
+import { EventJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
 import { EventPipeline, ProcessOutcome } from '@app/processing';
 import { InvoicesService } from './invoices.service.js';
 
-@Processor(QueueName.Invoices)
+@Processor(QueueName.Invoices, WORKER_OPTIONS)
 export class InvoicesProcessor extends WorkerHost {
   constructor(
     private readonly pipeline: EventPipeline,

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { EventPipeline, ProcessOutcome } from '@app/processing';
-import { EventJobData, QueueName } from '@app/queue';
+import { EventJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
 import { MilestonesService } from './milestones.service.js';
 
-@Processor(QueueName.Milestones)
+@Processor(QueueName.Milestones, WORKER_OPTIONS)
 export class MilestonesProcessor extends WorkerHost {
   constructor(
     private readonly pipeline: EventPipeline,
@@ -18,7 +18,7 @@ export class MilestonesProcessor extends WorkerHost {
   }
 }
 
-@Processor(QueueName.Transit)
+@Processor(QueueName.Transit, WORKER_OPTIONS)
 export class TransitProcessor extends WorkerHost {
   constructor(
     private readonly pipeline: EventPipeline,

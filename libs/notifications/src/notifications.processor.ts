@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { JobName, QueueName } from '@app/queue';
+import { JobName, QueueName, WORKER_OPTIONS } from '@app/queue';
 import { InvalidNotifyJobError, parseNotifyJobData } from './notification.js';
 import { DeliveryNotFoundError, DeliveryOutcome, NotifierService } from './notifier.service.js';
 
 /** One job is one notification to one URL, so a failing URL retries alone and never holds up another. */
-@Processor(QueueName.Notifications)
+@Processor(QueueName.Notifications, WORKER_OPTIONS)
 export class NotificationsProcessor extends WorkerHost {
   constructor(private readonly notifier: NotifierService) {
     super();

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
-import { QuarantineJobData, QueueName } from '@app/queue';
+import { QuarantineJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
 import { EventPipeline } from './event-pipeline.service.js';
 
 /** Signed bodies that are not events go to the dead letters, reason `quarantined`, for a person to inspect. */
-@Processor(QueueName.Quarantine)
+@Processor(QueueName.Quarantine, WORKER_OPTIONS)
 export class QuarantineProcessor extends WorkerHost {
   constructor(private readonly pipeline: EventPipeline) {
     super();

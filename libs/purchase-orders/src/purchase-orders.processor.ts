@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { EventJobData, QueueName } from '@app/queue';
+import { EventJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
 import { EventPipeline, ProcessOutcome } from '@app/processing';
 import { PurchaseOrdersService } from './purchase-orders.service.js';
 
-@Processor(QueueName.PurchaseOrders)
+@Processor(QueueName.PurchaseOrders, WORKER_OPTIONS)
 export class PurchaseOrdersProcessor extends WorkerHost {
   constructor(
     private readonly pipeline: EventPipeline,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { eventJobId } from './job-data.js';
-import { EVENT_JOB_OPTIONS, totalRetryWindowMs } from './job-options.js';
+import { EVENT_JOB_OPTIONS, totalRetryWindowMs, WORKER_OPTIONS } from './job-options.js';
 import { CATEGORY_QUEUES, EVENT_QUEUES } from './queue-names.js';
 import { EventCategory } from '@app/flexport';
 
@@ -30,6 +30,10 @@ describe('eventJobId', () => {
 describe('queue policy', () => {
   it('retries a transient failure for at least 15 minutes', () => {
     expect(totalRetryWindowMs(EVENT_JOB_OPTIONS)).toBeGreaterThanOrEqual(15 * 60 * 1000);
+  });
+
+  it('picks a stalled job up again more than once, so a crash loop does not fail it unrecorded', () => {
+    expect(WORKER_OPTIONS.maxStalledCount).toBeGreaterThan(1);
   });
 
   it('keeps failed jobs as evidence', () => {

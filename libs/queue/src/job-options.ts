@@ -26,3 +26,10 @@ export function totalRetryWindowMs(options: DefaultJobOptions = EVENT_JOB_OPTION
 
 /** How long intake answers `duplicate` for an event it has seen (CONTRACT §2: at least 7 days). */
 export const SEEN_EVENT_TTL_SECONDS = 8 * DAY_SECONDS;
+
+/**
+ * Options of every queue consumer. BullMQ fails a job outright once it has stalled more than
+ * `maxStalledCount` times (default 1), before the pipeline could record it; a worker crash loop
+ * must not lose an event that way, so a stalled job is picked up again up to 10 times.
+ */
+export const WORKER_OPTIONS = { maxStalledCount: 10 } as const;
