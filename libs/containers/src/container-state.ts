@@ -1,5 +1,5 @@
 import type { ContainerFacts } from '@app/flexport';
-import { claimField, EventVersion } from '@app/processing';
+import { advanceLastEventAt, claimField, EventVersion } from '@app/processing';
 import type { ContainerEntity } from './container.entity.js';
 
 /** A row as the state rules see it: without the times it was written. */
@@ -40,10 +40,6 @@ export function applyContainerEvent(
     next.location = { name: facts.location.name, country: facts.location.country };
     changed = true;
   }
-  const occurredAt = new Date(version.occurredAt);
-  if (occurredAt > next.lastEventAt) {
-    next.lastEventAt = occurredAt;
-    changed = true;
-  }
+  if (advanceLastEventAt(next, version)) changed = true;
   return changed ? next : (current as ContainerState);
 }

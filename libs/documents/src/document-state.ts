@@ -1,5 +1,5 @@
 import type { DocumentFacts } from '@app/flexport';
-import { claimField, EventVersion } from '@app/processing';
+import { advanceLastEventAt, claimField, EventVersion } from '@app/processing';
 import type { DocumentEntity } from './document.entity.js';
 
 /** A row as the state rules see it: without the times it was written. */
@@ -36,10 +36,6 @@ export function applyDocumentEvent(current: DocumentState | null, facts: Documen
       changed = true;
     }
   }
-  const occurredAt = new Date(version.occurredAt);
-  if (occurredAt > next.lastEventAt) {
-    next.lastEventAt = occurredAt;
-    changed = true;
-  }
+  if (advanceLastEventAt(next, version)) changed = true;
   return changed ? next : (current as DocumentState);
 }

@@ -1,5 +1,5 @@
 import type { InvoiceFacts } from '@app/flexport';
-import { claimField, EventVersion } from '@app/processing';
+import { advanceLastEventAt, claimField, EventVersion } from '@app/processing';
 import type { InvoiceEntity } from './invoice.entity.js';
 
 /** A row as the state rules see it: without the times it was written. */
@@ -42,10 +42,6 @@ export function applyInvoiceEvent(current: InvoiceState | null, facts: InvoiceFa
     next.dueDate = facts.dueDate;
     changed = true;
   }
-  const occurredAt = new Date(version.occurredAt);
-  if (occurredAt > next.lastEventAt) {
-    next.lastEventAt = occurredAt;
-    changed = true;
-  }
+  if (advanceLastEventAt(next, version)) changed = true;
   return changed ? next : (current as InvoiceState);
 }

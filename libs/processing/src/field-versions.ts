@@ -22,3 +22,28 @@ export function claimField(versions: FieldVersions, field: string, version: Even
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** Writes each free field the event carries where its version wins; true when any was written. */
+export function claimDetails(
+  details: Record<string, unknown>,
+  incoming: Record<string, unknown>,
+  versions: FieldVersions,
+  version: EventVersion,
+): boolean {
+  let changed = false;
+  for (const [key, value] of Object.entries(incoming)) {
+    if (value !== undefined && claimField(versions, `details.${key}`, version)) {
+      setOwn(details, key, value);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Moves a row's `lastEventAt` forward to the event's occurredAt; true when it moved. */
+export function advanceLastEventAt(row: { lastEventAt: Date }, version: EventVersion): boolean {
+  const occurredAt = new Date(version.occurredAt);
+  if (occurredAt <= row.lastEventAt) return false;
+  row.lastEventAt = occurredAt;
+  return true;
+}

@@ -1,5 +1,5 @@
 import type { PurchaseOrderFacts } from '@app/flexport';
-import { claimField, EventVersion, setOwn } from '@app/processing';
+import { advanceLastEventAt, claimDetails, claimField, EventVersion } from '@app/processing';
 import type { PurchaseOrderEntity } from './purchase-order.entity.js';
 
 /** A row as the state rules see it: without the times it was written. */
@@ -40,16 +40,7 @@ export function applyPurchaseOrderEvent(
     next.status = facts.status;
     changed = true;
   }
-  for (const [key, value] of Object.entries(facts.details)) {
-    if (value !== undefined && claimField(next.versions, `details.${key}`, version)) {
-      setOwn(next.details, key, value);
-      changed = true;
-    }
-  }
-  const occurredAt = new Date(version.occurredAt);
-  if (occurredAt > next.lastEventAt) {
-    next.lastEventAt = occurredAt;
-    changed = true;
-  }
+  if (claimDetails(next.details, facts.details, next.versions, version)) changed = true;
+  if (advanceLastEventAt(next, version)) changed = true;
   return changed ? next : (current as PurchaseOrderState);
 }
