@@ -109,10 +109,21 @@ describe('POST /webhooks/flexport', () => {
     expect(((await response.json()) as { status: string }).status).toBe('queued');
   });
 
-  it('answers 413 for a body over the configured limit', async () => {
+  it('answers 413 for a body over the configured limit, with a log line', async () => {
     const body = JSON.stringify({ type: 'document.uploaded', padding: 'x'.repeat(70 * 1024) });
     const response = await signed(body);
     expect(response.status).toBe(413);
+    await waitForOutput(() => api.output(), '"statusCode":413');
+    expect(api.output()).toMatch(/"msg":"webhook rejected"[^\n]*"statusCode":413/);
+  });
+
+  it('writes one log line per accepted webhook, naming its event', async () => {
+    const body = JSON.stringify({ id: `evt_log_${prefix}`, type: 'booking.confirmed', data: { booking_id: 'B-log' } });
+    expect((await signed(body)).status).toBe(200);
+    await waitForOutput(() => api.output(), `evt_log_${prefix}`);
+    const lines = api.output().split('\n').filter((line) => line.includes(`evt_log_${prefix}`));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook', eventId: `evt_log_${prefix}`, status: 'queued' });
   });
 
   it('quarantines a signed body that is not an event and keeps its bytes', async () => {
@@ -228,3 +239,11 @@ describe('POST /webhooks/flexport without Redis', () => {
     expect(response.status).toBe(401);
   });
 });
+
+async function waitForOutput(output: () => string, text: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no log line with ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -12,6 +12,7 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { ClosingFastifyAdapter } from './http/closing-adapter.js';
 import { DataExceptionFilter } from './http/data-exception.filter.js';
 import { validationPipe } from './http/validation.js';
+import { logRejectedWebhooks } from './webhooks/rejected-webhook.hook.js';
 
 /** Builds the HTTP application without listening, so tests and the all-in-one server share it. */
 export async function createApiApp(): Promise<NestFastifyApplication> {
@@ -26,6 +27,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   const config = app.get<TypedConfigService>(ConfigService).get('app', { infer: true });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, config.bodyLimitBytes);
+  logRejectedWebhooks(fastify);
   adapter.closeConnectionsWhenClosing();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -73,21 +74,6 @@ export function scrubSecretValues(line: string, secrets: readonly string[]): str
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
-const LOG_FIELDS = Symbol('logFields');
-
-/**
- * Fields a handler adds to its request's one completion line (the webhook's eventId and outcome),
- * so a request costs one log line, not two.
- */
-export function addRequestLogFields(req: IncomingMessage, fields: Record<string, unknown>): void {
-  const carrier = req as IncomingMessage & { [LOG_FIELDS]?: Record<string, unknown> };
-  carrier[LOG_FIELDS] = { ...carrier[LOG_FIELDS], ...fields };
-}
-
-function requestLogFields(req: IncomingMessage): Record<string, unknown> | undefined {
-  return (req as IncomingMessage & { [LOG_FIELDS]?: Record<string, unknown> })[LOG_FIELDS];
-}
-
 /**
  * One JSON object per line on stdout, for both roles: level from LOG_LEVEL, request ids that honour
  * X-Request-Id, requests logged without their credentials. Three layers keep secrets out: request
@@ -100,6 +86,9 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
     // nestjs-pino's default route, `{/*splat}`, matches nothing under @nestjs/platform-fastify 12.5 (middie);
     // `*` reaches every request, Bull Board's and 404s included.
     forRoutes: ['*'],
+    // The webhook route writes its own single line (controller, guard, rejected-webhook hook):
+    // per-request HTTP logging cost a third of the intake's CPU.
+    exclude: [{ method: RequestMethod.POST, path: 'webhooks/flexport' }],
     pinoHttp: {
       level: config.logLevel,
       base: { pid: process.pid, role },
@@ -120,10 +109,6 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
       },
       hooks: { streamWrite: (line: string) => scrubSecretValues(line, secrets) },
       genReqId: (req: IncomingMessage) => requestIdOf(req),
-      customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: Record<string, unknown>) => {
-        const fields = requestLogFields(req);
-        return fields ? { ...value, ...fields } : value;
-      },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: {

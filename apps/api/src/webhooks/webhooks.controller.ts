@@ -13,7 +13,6 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { addRequestLogFields } from '@app/observability';
 import { WEBHOOK_PATH } from '../http/body-parsers.js';
 import { IntakeResult, IntakeService, QueueUnavailableError } from './intake.service.js';
 import { rawBodyOf, SignatureGuard } from './signature.guard.js';
@@ -60,7 +59,7 @@ export class WebhooksController {
     const contentType = request.headers['content-type'] ?? null;
     try {
       const result = await this.intake.accept(rawBodyOf(request), contentType);
-      addRequestLogFields(request.raw, { webhook: result });
+      this.logger.log({ msg: 'webhook', reqId: request.id, ...result });
       return result;
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;

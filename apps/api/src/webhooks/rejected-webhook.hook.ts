@@ -1,0 +1,18 @@
+import { Logger } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { WEBHOOK_PATH } from '../http/body-parsers.js';
+
+/**
+ * The webhook route is kept out of per-request HTTP logging (it was a third of the intake's CPU);
+ * the controller and the guard write its one line. Refusals that happen before them (413, a bad
+ * content type) still get a line here.
+ */
+export function logRejectedWebhooks(fastify: FastifyInstance): void {
+  const logger = new Logger('WebhooksController');
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (reply.statusCode >= 400 && reply.statusCode !== 401 && request.routeOptions.url === WEBHOOK_PATH) {
+      logger.warn({ msg: 'webhook rejected', reqId: request.id, statusCode: reply.statusCode, contentLength: request.headers['content-length'] });
+    }
+    done();
+  });
+}
