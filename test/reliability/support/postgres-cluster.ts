@@ -1,9 +1,10 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, sleep } from '../../../bench/support/processes.js';
+import { freePort } from '../../../bench/support/processes.js';
+import { OwnedProcess } from './owned-process.js';
 
 /** The newest PostgreSQL server binaries on the machine (Debian layout), or PG_BIN. */
 function binDir(): string {
@@ -28,8 +29,7 @@ function userIds(user: string): { uid: number; gid: number } {
  */
 export class PostgresCluster {
   readonly url: string;
-  private server?: ChildProcess;
-  private output = '';
+  private readonly process = new OwnedProcess('postgres');
 
   private constructor(
     readonly dir: string,
@@ -65,20 +65,19 @@ export class PostgresCluster {
   }
 
   get pid(): number | undefined {
-    return this.server?.pid;
+    return this.process.pid;
   }
 
   get running(): boolean {
-    return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+    return this.process.running;
   }
 
   log(): string {
-    return this.output.slice(-4000);
+    return this.process.log();
   }
 
   async start(timeoutMs = 20_000): Promise<void> {
-    if (this.running) return;
-    const server = spawn(
+    await this.process.launch(
       join(this.bin, 'postgres'),
       [
         '-D', join(this.dir, 'data'),
@@ -91,18 +90,10 @@ export class PostgresCluster {
         '-c', 'logging_collector=off',
         '-c', 'log_min_messages=warning',
       ],
-      { uid: this.ids.uid, gid: this.ids.gid, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } },
+      { uid: this.ids.uid, gid: this.ids.gid, cwd: this.dir, env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } },
+      () => this.answers(),
+      { timeoutMs, pollMs: 100 },
     );
-    server.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    server.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    this.server = server;
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`postgres exited while starting:\n${this.log()}`);
-      if (await this.answers()) return;
-      await sleep(100);
-    }
-    throw new Error(`postgres did not accept connections within ${timeoutMs} ms:\n${this.log()}`);
   }
 
   /**
@@ -110,16 +101,7 @@ export class PostgresCluster {
    * shutdown) or `immediate` (SIGQUIT: no checkpoint, crash recovery at the next start).
    */
   async stop(mode: 'fast' | 'immediate' = 'fast', timeoutMs = 20_000): Promise<void> {
-    const server = this.server;
-    if (!server || !this.running) return;
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    server.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
-    const timer = setTimeout(() => server.kill('SIGKILL'), timeoutMs);
-    try {
-      await exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.process.signal(mode === 'fast' ? 'SIGINT' : 'SIGQUIT', timeoutMs);
   }
 
   async answers(): Promise<boolean> {

@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, sleep } from '../../../bench/support/processes.js';
+import { freePort } from '../../../bench/support/processes.js';
+import { OwnedProcess } from './owned-process.js';
 
 /**
  * A redis-server that this test owns, configured as the contract asks of production: AOF with
@@ -12,8 +12,7 @@ import { freePort, sleep } from '../../../bench/support/processes.js';
  */
 export class RedisServer {
   readonly url: string;
-  private server?: ChildProcess;
-  private output = '';
+  private readonly process = new OwnedProcess('redis-server');
 
   private constructor(
     readonly dir: string,
@@ -34,20 +33,19 @@ export class RedisServer {
   }
 
   get pid(): number | undefined {
-    return this.server?.pid;
+    return this.process.pid;
   }
 
   get running(): boolean {
-    return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+    return this.process.running;
   }
 
   log(): string {
-    return this.output.slice(-4000);
+    return this.process.log();
   }
 
   async start(timeoutMs = 15_000): Promise<void> {
-    if (this.running) return;
-    const server = spawn(
+    await this.process.launch(
       process.env.REDIS_SERVER_BIN ?? 'redis-server',
       [
         '--port', String(this.port),
@@ -60,32 +58,15 @@ export class RedisServer {
         '--daemonize', 'no',
         '--protected-mode', 'yes',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } },
+      { env: { PATH: process.env.PATH } },
+      () => this.answers(),
+      { timeoutMs, pollMs: 50 },
     );
-    server.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    server.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    this.server = server;
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`redis-server exited while starting:\n${this.log()}`);
-      if (await this.answers()) return;
-      await sleep(50);
-    }
-    throw new Error(`redis-server did not answer within ${timeoutMs} ms:\n${this.log()}`);
   }
 
   /** Kills the server this object started (SIGKILL by default: no chance to flush or save). */
   async kill(signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 10_000): Promise<void> {
-    const server = this.server;
-    if (!server || !this.running) return;
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    server.kill(signal);
-    const timer = setTimeout(() => server.kill('SIGKILL'), timeoutMs);
-    try {
-      await exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.process.signal(signal, timeoutMs);
   }
 
   /** Answers PING with the dataset loaded (a server still loading its AOF answers LOADING). */
