@@ -14,8 +14,8 @@ import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsol
  * `npm run bench`: the service (built api and worker processes) against two bare baselines on the
  * same Redis and Postgres: intake throughput and latency, then the drain into Postgres.
  * Settings: BENCH_REDIS_URL, BENCH_DATABASE_URL (an admin connection; fresh databases are created
- * and dropped), BENCH_SECONDS, BENCH_DRAIN_EVENTS, BENCH_CPU_PROF=1 (profiles the service's processes),
- * BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md).
+ * and dropped), BENCH_SECONDS, BENCH_DRAIN_EVENTS, BENCH_CPU_PROF=1 (profiles the service's and the baselines' processes),
+ * BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md), BENCH_PHASES=intake (the intake phases only, printed).
  */
 const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -29,6 +29,8 @@ const settings = {
   drainTimeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 150_000),
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   writeDoc: process.env.BENCH_WRITE_DOC !== '0',
+  /** `intake` alone is enough to iterate on the API; the document is written only from a full run. */
+  intakeOnly: process.env.BENCH_PHASES === 'intake',
   /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
   maxRate: Number(process.env.BENCH_MAX_RATE ?? 7000),
 };
@@ -225,7 +227,7 @@ async function main(): Promise<void> {
   log(`built ${pools.warmup.length + pools.saturation.length + pools.fixed.length + pools.drain.length} signed events in ${Date.now() - generated} ms`);
 
   // Intake, nothing consuming: baseline (a) then the service's API process.
-  const baselineIntake = await start('baseline-intake', baselineEnv(prefix('a'), ''), 'baseline-intake');
+  const baselineIntake = await start('baseline-intake', baselineEnv(prefix('a'), ''), 'baseline-intake', true);
   const baseline = await measureIntake('baseline (a)', baselineIntake, pools, redisPid);
   await stop(baselineIntake);
 
@@ -234,13 +236,19 @@ async function main(): Promise<void> {
   const api = await start('api', { ...serviceEnv(prefix('svc-intake'), intakeDb.url), RUN_MIGRATIONS: 'false' }, 'service-api', true);
   const service = await measureIntake('service', api, pools, redisPid);
   await stop(api);
+  if (settings.intakeOnly) {
+    log(`intake only: service ${service.saturation.reqPerSec.toFixed(0)} req/s vs baseline ${baseline.saturation.reqPerSec.toFixed(0)} ` +
+      `(${(service.saturation.reqPerSec / baseline.saturation.reqPerSec).toFixed(2)}×); CPU µs/request ${service.serverCpuMicrosPerRequest.toFixed(0)} vs ` +
+      `${baseline.serverCpuMicrosPerRequest.toFixed(0)}; p99 at ${settings.fixedRate} req/s ${service.fixed.latency.p99} vs ${baseline.fixed.latency.p99} ms`);
+    return;
+  }
 
   // Drain: intake and worker together, from the first POST until Postgres holds every event.
   const baseDb = await createScratchDatabase(settings.adminUrl, 'bench_base');
   databases.push(baseDb);
   const basePrefix = prefix('b');
-  const baseWorker = await start('baseline-worker', baselineEnv(basePrefix, baseDb.url), 'baseline-worker');
-  const baseIntake = await start('baseline-intake', baselineEnv(basePrefix, ''), 'baseline-intake-drain');
+  const baseWorker = await start('baseline-worker', baselineEnv(basePrefix, baseDb.url), 'baseline-worker', true);
+  const baseIntake = await start('baseline-intake', baselineEnv(basePrefix, ''), 'baseline-intake-drain', true);
   const baselineDrain = await measureDrain('baseline (b)', baseIntake, baseWorker, pools.drain, async () => {
     const [row] = await queryOnce<{ done: string; last: Date | null }>(
       baseDb.url,

@@ -117,13 +117,15 @@ describe('POST /webhooks/flexport', () => {
     expect(api.output()).toMatch(/"msg":"webhook rejected"[^\n]*"statusCode":413/);
   });
 
-  it('writes one log line per accepted webhook, naming its event', async () => {
+  it('writes one log line per accepted webhook, naming its event and the request id it answered with', async () => {
     const body = JSON.stringify({ id: `evt_log_${prefix}`, type: 'booking.confirmed', data: { booking_id: 'B-log' } });
-    expect((await signed(body)).status).toBe(200);
+    const response = await post(body, { ...signatureHeaders(body, SECRET), 'x-request-id': `req-log-${prefix}` });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe(`req-log-${prefix}`);
     await waitForOutput(() => api.output(), `evt_log_${prefix}`);
     const lines = api.output().split('\n').filter((line) => line.includes(`evt_log_${prefix}`));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook', eventId: `evt_log_${prefix}`, status: 'queued' });
+    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook', reqId: `req-log-${prefix}`, eventId: `evt_log_${prefix}`, status: 'queued' });
   });
 
   it('quarantines a signed body that is not an event and keeps its bytes', async () => {

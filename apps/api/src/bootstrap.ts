@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
 import { TypedConfigService } from '@app/config';
-import { REQUEST_ID_HEADER, requestIdOf, useStructuredLogs } from '@app/observability';
+import { EventMetrics, REQUEST_ID_HEADER, requestIdOf, useStructuredLogs } from '@app/observability';
 import { ApiModule } from './api.module.js';
 import { protectWithBasicAuth } from './auth/board-auth.hook.js';
 import { BOARD_ROUTE } from './board/queue-board.module.js';
@@ -12,11 +12,16 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { ClosingFastifyAdapter } from './http/closing-adapter.js';
 import { DataExceptionFilter } from './http/data-exception.filter.js';
 import { validationPipe } from './http/validation.js';
-import { logRejectedWebhooks } from './webhooks/rejected-webhook.hook.js';
+import { IntakeService } from './webhooks/intake.service.js';
+import { WebhookServer } from './webhooks/webhook-server.js';
 
 /** Builds the HTTP application without listening, so tests and the all-in-one server share it. */
 export async function createApiApp(): Promise<NestFastifyApplication> {
-  const adapter = new ClosingFastifyAdapter({ genReqId: (req: IncomingMessage) => requestIdOf(req) });
+  const webhooks = new WebhookServer(() => adapter.shuttingDown());
+  const adapter: ClosingFastifyAdapter = new ClosingFastifyAdapter({
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    serverFactory: webhooks.serverFactory,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
     bodyParser: false,
     bufferLogs: true,
@@ -27,7 +32,6 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   const config = app.get<TypedConfigService>(ConfigService).get('app', { infer: true });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, config.bodyLimitBytes);
-  logRejectedWebhooks(fastify);
   adapter.closeConnectionsWhenClosing();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -36,6 +40,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   protectWithBasicAuth(fastify, BOARD_ROUTE, config.adminPassword);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new DataExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
+  await webhooks.start({ intake: app.get(IntakeService), metrics: app.get(EventMetrics), secrets: config.webhookSecrets }, config.bodyLimitBytes);
   setupOpenApi(app);
   return app;
 }

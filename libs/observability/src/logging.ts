@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdTimeFunctions } from 'pino';
+import { destination, stdTimeFunctions } from 'pino';
 import type { AppConfig } from '@app/config';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -86,10 +86,11 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
     // nestjs-pino's default route, `{/*splat}`, matches nothing under @nestjs/platform-fastify 12.5 (middie);
     // `*` reaches every request, Bull Board's and 404s included.
     forRoutes: ['*'],
-    // The webhook route writes its own single line (controller, guard, rejected-webhook hook):
+    // The webhook route writes its own single line (webhook.route.ts, rejected-webhook hook):
     // per-request HTTP logging cost a third of the intake's CPU.
     exclude: [{ method: RequestMethod.POST, path: 'webhooks/flexport' }],
-    pinoHttp: {
+    pinoHttp: [
+      {
       level: config.logLevel,
       base: { pid: process.pid, role },
       timestamp: stdTimeFunctions.isoTime,
@@ -128,6 +129,10 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
-    },
+      },
+      // Asynchronous: lines written while a write is in flight go out together (one syscall under load,
+      // none held back when idle); pino flushes what is pending when the process exits.
+      destination({ dest: 1, sync: false }),
+    ],
   };
 }

@@ -3,3 +3,4 @@ export * from './job-options.js';
 export * from './queue-names.js';
 export * from './queue.module.js';
 export * from './redis-connection.js';
+export * from './enqueue-once.js';

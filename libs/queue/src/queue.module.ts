@@ -10,7 +10,7 @@ import { ALL_QUEUES } from './queue-names.js';
 import { createRedis, redisOptions, RedisRole } from './redis-connection.js';
 import { RedisErrorReporter } from './redis-error-reporter.js';
 
-/** A plain Redis client for the service's own keys (seen-event markers, health), apart from BullMQ's. */
+/** The Redis client for the service's own keys (seen-event markers, metrics, health); the API's queues share it. */
 export const REDIS = Symbol('REDIS');
 
 @Injectable()
@@ -35,30 +35,11 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/**
- * Registers every queue with Redis options that fit the process role. BullMQ owns (and closes)
- * the connections of its queues and workers; the API and the worker are separate Nest contexts.
- */
-@Global()
 @Module({})
-export class QueueModule {
+class RedisClientModule {
   static forRole(role: RedisRole): DynamicModule {
     return {
-      module: QueueModule,
-      imports: [
-        BullModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: TypedConfigService) => {
-            const app = config.get('app', { infer: true });
-            return {
-              connection: { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) } as ConnectionOptions,
-              prefix: app.queuePrefix,
-              defaultJobOptions: EVENT_JOB_OPTIONS,
-            };
-          },
-        }),
-        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
-      ],
+      module: RedisClientModule,
       providers: [
         {
           provide: REDIS,
@@ -68,9 +49,40 @@ export class QueueModule {
             return createRedis(app.redisUrl, role, app.redisCommandTimeoutMs);
           },
         },
-        RedisLifecycle,
       ],
-      exports: [BullModule, REDIS],
+      exports: [REDIS],
+    };
+  }
+}
+
+/**
+ * Registers every queue with Redis options that fit the process role. A producer (the API) puts
+ * all its queues and its own keys on one connection: the commands of concurrent webhooks then share
+ * socket writes and reads, which is most of what a command costs here. A worker gives BullMQ
+ * connection options instead: it needs blocking connections of its own, which BullMQ owns and closes.
+ */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRole(role: RedisRole): DynamicModule {
+    const redisClient = RedisClientModule.forRole(role);
+    return {
+      module: QueueModule,
+      imports: [
+        redisClient,
+        BullModule.forRootAsync({
+          imports: [redisClient],
+          inject: [ConfigService, REDIS],
+          useFactory: (config: TypedConfigService, redis: Redis) => {
+            const app = config.get('app', { infer: true });
+            const connection = role === 'producer' ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
+            return { connection: connection as ConnectionOptions, prefix: app.queuePrefix, defaultJobOptions: EVENT_JOB_OPTIONS };
+          },
+        }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+      ],
+      providers: [RedisLifecycle],
+      exports: [BullModule, redisClient],
     };
   }
 }

@@ -8,6 +8,10 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 export class ClosingFastifyAdapter extends FastifyAdapter {
   private closing = false;
 
+  shuttingDown(): boolean {
+    return this.closing;
+  }
+
   override beforeClose(): void {
     this.closing = true;
     super.beforeClose();

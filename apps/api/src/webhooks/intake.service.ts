@@ -9,6 +9,7 @@ import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { EventCounter, EventMetrics } from '@app/observability';
 import {
   CATEGORY_QUEUES,
+  enqueueOnce,
   EventJobData,
   eventJobId,
   JobName,
@@ -71,14 +72,13 @@ export class IntakeService {
     const { type, category, name } = classifyEnvelope(parsed.envelope, eventId);
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
     const queue = this.queue(CATEGORY_QUEUES[category]);
-    const firstSeen = await this.withinDeadline(async () => {
-      await queue.add(JobName.Event, data, { jobId: eventJobId(eventId) });
-      // Marked only after the job is stored: a failure in between is retried by the sender.
-      return this.redis.set(this.seenKey(eventId), receivedAt, 'EX', SEEN_EVENT_TTL_SECONDS, 'NX');
-    });
+    const seen = { key: this.seenKey(eventId), value: receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
+    const status = await this.withinDeadline(() =>
+      enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen, this.redis),
+    );
     this.metrics.count(EventCounter.Received, category);
-    if (firstSeen !== 'OK') this.metrics.count(EventCounter.Duplicate, category);
-    return { eventId, status: firstSeen === 'OK' ? 'queued' : 'duplicate' };
+    if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
+    return { eventId, status };
   }
 
   private async quarantine(raw: Buffer, contentType: string | null, reason: string, receivedAt: string): Promise<void> {

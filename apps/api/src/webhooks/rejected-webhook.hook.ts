@@ -4,11 +4,11 @@ import { WEBHOOK_PATH } from '../http/body-parsers.js';
 
 /**
  * The webhook route is kept out of per-request HTTP logging (it was a third of the intake's CPU);
- * the controller and the guard write its one line. Refusals that happen before them (413, a bad
+ * webhook.route.ts writes its one line. Refusals that happen before it (413, a bad
  * content type) still get a line here.
  */
 export function logRejectedWebhooks(fastify: FastifyInstance): void {
-  const logger = new Logger('WebhooksController');
+  const logger = new Logger('Webhooks');
   fastify.addHook('onResponse', (request, reply, done) => {
     if (reply.statusCode >= 400 && reply.statusCode !== 401 && request.routeOptions.url === WEBHOOK_PATH) {
       logger.warn({ msg: 'webhook rejected', reqId: request.id, statusCode: reply.statusCode, contentLength: request.headers['content-length'] });

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { IntakeService } from './intake.service.js';
-import { SignatureGuard } from './signature.guard.js';
-import { WebhooksController } from './webhooks.controller.js';
 
+/** The intake's service; its route is registered on Fastify directly (see webhook.route.ts). */
 @Module({
-  controllers: [WebhooksController],
-  providers: [IntakeService, SignatureGuard],
+  providers: [IntakeService],
+  exports: [IntakeService],
 })
 export class WebhooksModule {}

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { REQUEST_ID_HEADER, requestIdOf } from '@app/observability';
+import { registerBodyParsers, WEBHOOK_PATH } from '../http/body-parsers.js';
+import { logRejectedWebhooks } from './rejected-webhook.hook.js';
+import { registerWebhookRoute, WebhookRouteDeps } from './webhook.route.js';
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function isWebhookRequest(req: IncomingMessage): boolean {
+  const url = req.url ?? '';
+  return req.method === 'POST' && (url === WEBHOOK_PATH || url.startsWith(`${WEBHOOK_PATH}?`));
+}
+
+/**
+ * POST /webhooks/flexport is served by a small Fastify instance of its own that shares the API's
+ * HTTP server: the server hands that route to it and every other request to Nest. The hot path so
+ * skips Nest's per-request hooks and middleware (about a tenth of the intake's CPU) and keeps what
+ * it needs of them: the body limit, request ids, 503 and `Connection: close` once shutdown begins.
+ */
+export class WebhookServer {
+  private instance: FastifyInstance | undefined;
+
+  constructor(private readonly isClosing: () => boolean) {}
+
+  /** For the API's Fastify options: builds the one HTTP server, with Fastify's own timeouts. */
+  readonly serverFactory = (nestHandler: RequestHandler, options: FastifyServerOptions): Server => {
+    const server = createServer((req, res) => {
+      const instance = this.instance;
+      if (instance && isWebhookRequest(req)) instance.routing(req, res);
+      else nestHandler(req, res);
+    });
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+    return server;
+  };
+
+  /** Until this runs, webhook requests reach Nest, which answers 404. */
+  async start(deps: WebhookRouteDeps, bodyLimit: number): Promise<void> {
+    const instance = Fastify({ genReqId: (req: IncomingMessage) => requestIdOf(req) });
+    registerBodyParsers(instance, bodyLimit);
+    logRejectedWebhooks(instance);
+    instance.addHook('onRequest', (request, reply, done) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      if (!this.isClosing()) return done();
+      // Same answer as the rest of the API during shutdown: Flexport retries.
+      void reply.header('Connection', 'close').code(503).send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 });
+    });
+    instance.addHook('onSend', (_request, reply, payload, done) => {
+      if (this.isClosing()) void reply.header('Connection', 'close');
+      done(null, payload);
+    });
+    registerWebhookRoute(instance, deps);
+    await instance.ready();
+    this.instance = instance;
+  }
+}
