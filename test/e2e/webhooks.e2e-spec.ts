@@ -6,6 +6,7 @@ import { createTestDatabase, TestDatabase } from '../support/database.js';
 import { fixtureBytes } from '../support/fixtures.js';
 import { deletePrefix, keysUnder } from '../support/redis.js';
 import { ServiceProcess, startService, uniquePrefix } from '../support/service-process.js';
+import { startTcpProxy, TcpProxy } from '../support/tcp-proxy.js';
 
 const SECRET = 'whsec_current';
 const OLD_SECRET = 'whsec_previous';
@@ -249,3 +250,42 @@ async function waitForOutput(output: () => string, text: string, timeoutMs = 500
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('POST /webhooks/flexport while Redis hangs', () => {
+  let api: ServiceProcess;
+  let database: TestDatabase;
+  let redis: TcpProxy;
+  const prefix = uniquePrefix('hung');
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+    redis = await startTcpProxy(6379);
+    api = await startService('api', { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, REDIS_URL: `redis://127.0.0.1:${redis.port}` });
+  });
+  afterAll(async () => {
+    await api?.stop('SIGKILL');
+    await redis?.close();
+    await deletePrefix(prefix);
+    await database?.drop();
+  });
+
+  it('answers 200 while Redis answers, then 503 with Retry-After within about a second once it stops answering', async () => {
+    const post = (id: string) => {
+      const body = Buffer.from(JSON.stringify({ id, type: 'booking.confirmed', data: { booking_id: 'B-hung' } }));
+      return fetch(`${api.url}/webhooks/flexport`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signatureHeaders(body, 'whsec_development_only') },
+        body,
+      });
+    };
+    expect((await post(`evt_hung_before_${prefix}`)).status).toBe(200);
+    redis.freeze();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = Date.now();
+      const response = await post(`evt_hung_${attempt}_${prefix}`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+  });
+});

@@ -6,12 +6,15 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Brings it back on the same port. */
   restore(): Promise<void>;
+  /** Makes the target hang: connections stay open, nothing more is forwarded either way. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
 /** A loopback TCP forwarder, to take Postgres or Redis away from one process without touching the server. */
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let frozen = false;
   let server: Server | null = null;
   let port = 0;
 
@@ -27,8 +30,8 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
             upstream.destroy();
           });
         }
-        client.pipe(upstream);
-        upstream.pipe(client);
+        client.on('data', (chunk) => frozen || upstream.write(chunk));
+        upstream.on('data', (chunk) => frozen || client.write(chunk));
       });
       next.once('error', reject);
       next.listen(port, '127.0.0.1', () => {
@@ -53,7 +56,13 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       return port;
     },
     cut,
-    restore: listen,
+    restore: async () => {
+      frozen = false;
+      await listen();
+    },
+    freeze: () => {
+      frozen = true;
+    },
     close: cut,
   };
 }

@@ -29,7 +29,7 @@ export function parseEnvelope(raw: Buffer): EnvelopeParseResult {
     return { ok: false, reason: 'body is not valid JSON' };
   }
   if (!isPlainObject(parsed)) return { ok: false, reason: 'body is not a JSON object' };
-  const unstorable = unstorableReason(parsed);
+  const unstorable = mayBeUnstorable(raw) ? unstorableReason(parsed) : null;
   if (unstorable) return { ok: false, reason: unstorable };
   const { type } = parsed;
   if (typeof type !== 'string' || type.trim() === '') return { ok: false, reason: 'event has no string type' };
@@ -43,6 +43,25 @@ export function deriveEventId(envelope: Envelope, raw: Buffer): string {
   if (typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH) return id;
   if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
   return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
+
+/**
+ * False when the raw bytes alone rule out what unstorableReason looks for, so valid JSON skips the
+ * walk: NUL and lone surrogates can only arrive as `\u` escapes (JSON forbids raw control
+ * characters; undecodable bytes become U+FFFD), and nesting needs as many `{`/`[` as levels.
+ */
+function mayBeUnstorable(raw: Buffer): boolean {
+  let openings = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) openings++;
+    else if (byte === BACKSLASH && raw[i + 1] === 0x75) return true;
+  }
+  return openings > MAX_JSON_DEPTH;
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { EventCategory } from './catalogue.js';
 import { deriveEventId, parseEnvelope } from './envelope.js';
@@ -175,5 +176,31 @@ describe('parseEnvelope quarantines bodies that could not be kept as events', ()
 
   it('keeps paired surrogates (emoji) and other unicode', () => {
     expect(parse('{"type":"x","data":{"note":"\\ud83d\\udea2 Ω"}}').ok).toBe(true);
+  });
+
+  it('decides like a full walk of the parsed value, whatever the text and the depth', () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'é', '\u0000', '\ud800', '\udc00', '😀', '\\', '\\u', '"', '{', '['), { maxLength: 6 })
+      .map((parts) => parts.join(''));
+    const leaf = fc.oneof(text, fc.integer(), fc.constant(null));
+    const value = fc.dictionary(text, fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })), { maxKeys: 4 });
+    const unstorable = (v: unknown): boolean =>
+      typeof v === 'string'
+        ? v.includes('\u0000') || !v.isWellFormed()
+        : Array.isArray(v)
+          ? v.some(unstorable)
+          : typeof v === 'object' && v !== null && Object.entries(v).some(([k, item]) => unstorable(k) || unstorable(item));
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 70 }), (data, levels) => {
+        let nested: unknown = data;
+        for (let i = 0; i < levels; i++) nested = [nested];
+        const raw = Buffer.from(JSON.stringify({ type: 'x', data: nested }));
+        // Depth: the envelope, `levels` arrays, `data` itself, and its arrays of leaves.
+        const depth = 2 + levels + (Object.values(data).some(Array.isArray) ? 1 : 0);
+        const expectedOk = !unstorable(data) && depth <= 64;
+        expect(parseEnvelope(raw).ok).toBe(expectedOk);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

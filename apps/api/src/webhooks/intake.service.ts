@@ -33,7 +33,6 @@ export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
   private readonly queues: ReadonlyMap<QueueName, Queue>;
   private readonly prefix: string;
-  private readonly deadlineMs: number;
 
   constructor(
     config: ConfigService<AllConfig, true>,
@@ -51,7 +50,6 @@ export class IntakeService {
   ) {
     const app = config.get('app', { infer: true });
     this.prefix = app.queuePrefix;
-    this.deadlineMs = app.redisCommandTimeoutMs;
     this.queues = new Map(
       [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map(
         (queue) => [queue.name as QueueName, queue],
@@ -73,9 +71,7 @@ export class IntakeService {
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
     const queue = this.queue(CATEGORY_QUEUES[category]);
     const seen = { key: this.seenKey(eventId), value: receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
-    const status = await this.withinDeadline(() =>
-      enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen, this.redis),
-    );
+    const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen, this.redis));
     this.metrics.count(EventCounter.Received, category);
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status };
@@ -84,9 +80,7 @@ export class IntakeService {
   private async quarantine(raw: Buffer, contentType: string | null, reason: string, receivedAt: string): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     const data: QuarantineJobData = { receivedAt, reason, contentType, bodySha256, bodyBase64: raw.toString('base64') };
-    await this.withinDeadline(() =>
-      this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }),
-    );
+    await this.stored(this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }));
     this.logger.warn({ msg: 'signed webhook quarantined', reason, bodySha256, bytes: raw.length });
   }
 
@@ -100,20 +94,17 @@ export class IntakeService {
     return `${this.prefix}:seen:${eventId}`;
   }
 
-  private async withinDeadline<T>(work: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError('redis did not answer in time')), this.deadlineMs);
-    });
+  /**
+   * Every command of the producer connection has a deadline (REDIS_COMMAND_TIMEOUT_MS) and fails at
+   * once while Redis is away, so waiting for Redis needs no timer of its own here.
+   */
+  private async stored<T>(work: Promise<T>): Promise<T> {
     try {
-      return await Promise.race([work(), deadline]);
+      return await work;
     } catch (error) {
-      if (error instanceof QueueUnavailableError) throw error;
       // A bug of ours is not an outage: it must not become a 503 that Flexport retries forever.
       if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError) throw error;
       throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
