@@ -68,4 +68,24 @@ describe('GroupCommit', () => {
     for (let i = 0; i < 5; i++) await turn();
     expect(batches).toEqual([[1], [2]]);
   });
+
+  it('while a batch runs, starts another only once minParallelBatchSize items wait', async () => {
+    const r = recorder();
+    const commit = new GroupCommit<number>({ maxBatchSize: 10, maxParallelBatches: 2, minParallelBatchSize: 3 }, r.run);
+    commit.add(1);
+    await turn();
+    commit.add(2);
+    await turn();
+    commit.add(3);
+    await turn();
+    expect(r.batches).toEqual([[1]]);
+    commit.add(4);
+    await turn();
+    expect(r.batches).toEqual([[1], [2, 3, 4]]);
+    r.finish.shift()?.();
+    r.finish.shift()?.();
+    commit.add(5);
+    await turn();
+    expect(r.batches).toEqual([[1], [2, 3, 4], [5]]);
+  });
 });

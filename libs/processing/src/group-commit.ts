@@ -4,6 +4,11 @@ export interface BatchingOptions {
   maxBatchSize: number;
   /** Batch transactions one handler runs at once. */
   maxParallelBatches: number;
+  /**
+   * While a batch runs, another starts only once this many items wait (default 1): at a trickle the
+   * arrivals then gather behind the running batch into one transaction instead of one each.
+   */
+  minParallelBatchSize?: number;
 }
 
 /**
@@ -11,7 +16,7 @@ export interface BatchingOptions {
  * Two per handler let one batch wait on the network while the other runs; more only add lock waits
  * on the rows they share (seven handlers: up to 14 transactions, within the pool of 20).
  */
-export const DEFAULT_BATCHING: BatchingOptions = { maxBatchSize: 200, maxParallelBatches: 2 };
+export const DEFAULT_BATCHING: BatchingOptions = { maxBatchSize: 200, maxParallelBatches: 2, minParallelBatchSize: 32 };
 
 /** Optional provider of Partial<BatchingOptions> for the event pipeline (tests, tuning). */
 export const PIPELINE_BATCHING = Symbol('PIPELINE_BATCHING');
@@ -20,7 +25,8 @@ export const PIPELINE_BATCHING = Symbol('PIPELINE_BATCHING');
  * Group commit: a batch starts as soon as fewer than `maxParallelBatches` are running and takes
  * everything that has arrived meanwhile (up to `maxBatchSize`). At low load an item waits for
  * nothing; under load items pile up behind the running batches and the next batch takes them all.
- * Items added in the same turn of the event loop go in the same batch.
+ * Items added in the same turn of the event loop go in the same batch. A second batch beside a
+ * running one waits for `minParallelBatchSize` items, so a trickle does not cost a commit per item.
  */
 export class GroupCommit<T> {
   private readonly waiting: T[] = [];
@@ -44,7 +50,12 @@ export class GroupCommit<T> {
   }
 
   private start(): void {
-    while (this.running < this.options.maxParallelBatches && this.waiting.length > 0) {
+    const minParallel = this.options.minParallelBatchSize ?? 1;
+    while (
+      this.running < this.options.maxParallelBatches &&
+      this.waiting.length > 0 &&
+      (this.running === 0 || this.waiting.length >= minParallel)
+    ) {
       const batch = this.waiting.splice(0, this.options.maxBatchSize);
       this.running++;
       void this.runBatch(batch)

@@ -10,7 +10,8 @@ import { OTHER_QUEUES_MAX_CONCURRENCY, WorkerSupervisor } from './worker-supervi
 class FakeHost extends WorkerHost {
   constructor(name: string) {
     super();
-    Object.assign(this, { _worker: { name, concurrency: 1 } });
+    const client = Promise.resolve({ sendCommand: () => undefined });
+    Object.assign(this, { _worker: { name, concurrency: 1, getBackend: () => ({ client }) } });
   }
 
   async process(): Promise<void> {}

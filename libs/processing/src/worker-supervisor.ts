@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { DiscoveryService } from '@nestjs/core';
 import type { TypedConfigService } from '@app/config';
 import { EventCategory } from '@app/flexport';
-import { CATEGORY_QUEUES, EVENT_QUEUES, QueueName } from '@app/queue';
+import { batchWritesPerTurn, CATEGORY_QUEUES, EVENT_QUEUES, QueueName } from '@app/queue';
 import { HandlerRegistry } from './handler-registry.js';
 
 /**
@@ -22,7 +22,7 @@ export class MissingConsumerError extends Error {
  * The worker's queue consumers as a whole: at boot it fails unless every event category has a handler
  * and a consumer on its queue (and quarantine has one), and sets their concurrency from config: the
  * event queues get `workerConcurrency` each (the pipeline batches the jobs in hand), the others at
- * most OTHER_QUEUES_MAX_CONCURRENCY.
+ * most OTHER_QUEUES_MAX_CONCURRENCY, and the writes of their Redis connections are batched per turn.
  * On shutdown it stops them taking jobs and waits for the jobs in hand, before the database closes.
  */
 @Injectable()
@@ -51,6 +51,8 @@ export class WorkerSupervisor implements OnApplicationBootstrap, BeforeApplicati
     const eventQueues = new Set<string>(EVENT_QUEUES);
     for (const host of hosts) {
       host.worker.concurrency = eventQueues.has(host.worker.name) ? workerConcurrency : otherConcurrency;
+      // A batch transaction completes many jobs in one turn: their BullMQ commands then share a write.
+      void host.worker.getBackend().client.then(batchWritesPerTurn, () => undefined);
     }
     this.logger.log({
       msg: 'consuming queues',

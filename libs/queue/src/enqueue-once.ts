@@ -1,6 +1,5 @@
 import { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Socket } from 'node:net';
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
 
@@ -24,7 +23,6 @@ const MARK_COMMAND = 'fwMarkSeenIfStored';
 type MarkSeen = (jobKey: string, seenKey: string, value: string, ttlSeconds: number) => Promise<unknown>;
 
 interface QueueConnection {
-  stream?: Socket;
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
   [MARK_COMMAND]?: MarkSeen;
 }
@@ -50,8 +48,9 @@ async function prepare(queue: Queue): Promise<PreparedQueue> {
 /**
  * Adds a job under its id and sets the event's seen marker in one round trip: both commands are
  * written in the same tick on the queue's connection, so Redis runs the marker's script right after
- * the job's. Resolves only once Redis has stored the job. `fallback` sets the marker on its own when
- * the script could not tell (see MARK_SEEN_IF_STORED).
+ * the job's (with batchWritesPerTurn, in the same socket write). Resolves only once Redis has
+ * stored the job. `fallback` sets the marker on its own when the script could not tell (see
+ * MARK_SEEN_IF_STORED).
  */
 export async function enqueueOnce<T>(
   queue: Queue<T>,
@@ -63,8 +62,7 @@ export async function enqueueOnce<T>(
 ): Promise<EnqueueOutcome> {
   const { client, markSeen, defaults } = await prepare(queue as Queue);
   const job = new Job(queue, name, data, { ...defaults, ...opts }, opts.jobId);
-  batchWritesOfThisTurn(client.stream);
-  // ioredis writes a command to the socket when it is called: the job's script goes first.
+  // ioredis sends a command when it is called: the job's script goes first.
   const added = job.addJob(client as never);
   const marked = markSeen(queue.toKey(opts.jobId), seen.key, seen.value, seen.ttlSeconds).catch(() => null);
   await added;
@@ -73,22 +71,4 @@ export async function enqueueOnce<T>(
   if (mark === 0) return 'duplicate';
   const firstSeen = await fallback.set(seen.key, seen.value, 'EX', seen.ttlSeconds, 'NX');
   return firstSeen === 'OK' ? 'queued' : 'duplicate';
-}
-
-const corked = new WeakSet<Socket>();
-
-/**
- * Holds the connection's writes until the event loop's check phase, so the commands of every
- * webhook handled in this turn leave in one syscall (and reach Redis in one read) instead of one
- * each; on this kind of machine the syscalls cost more than the commands. Adds no timer: the
- * writes go out before the loop waits for I/O again.
- */
-function batchWritesOfThisTurn(stream: Socket | undefined): void {
-  if (!stream || corked.has(stream)) return;
-  corked.add(stream);
-  stream.cork();
-  setImmediate(() => {
-    corked.delete(stream);
-    stream.uncork();
-  });
 }

@@ -4,3 +4,4 @@ export * from './queue-names.js';
 export * from './queue.module.js';
 export * from './redis-connection.js';
 export * from './enqueue-once.js';
+export * from './write-batching.js';

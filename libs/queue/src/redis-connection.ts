@@ -1,4 +1,5 @@
 import { Redis, RedisOptions } from 'ioredis';
+import { batchWritesPerTurn } from './write-batching.js';
 
 export type RedisRole = 'producer' | 'worker';
 
@@ -22,5 +23,7 @@ export function redisOptions(role: RedisRole, commandTimeoutMs: number): RedisOp
 }
 
 export function createRedis(url: string, role: RedisRole, commandTimeoutMs = 1000): Redis {
-  return new Redis(url, { ...redisOptions(role, commandTimeoutMs), lazyConnect: false });
+  const redis = new Redis(url, { ...redisOptions(role, commandTimeoutMs), lazyConnect: false });
+  batchWritesPerTurn(redis);
+  return redis;
 }

@@ -130,7 +130,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     harness = await createProcessingHarness(db.dataSource, {
       providers: [MilestonesService, ShipmentReader, FragileBookings],
       globals: [
-        { provide: PIPELINE_BATCHING, useValue: { maxBatchSize: 4, maxParallelBatches: 4 } },
+        { provide: PIPELINE_BATCHING, useValue: { maxBatchSize: 4, maxParallelBatches: 4, minParallelBatchSize: 1 } },
         { provide: MILESTONE_LISTENER, useValue: outbox },
       ],
     });

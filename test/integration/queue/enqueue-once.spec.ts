@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { enqueueOnce, SEEN_EVENT_TTL_SECONDS } from '@app/queue';
+import { batchWritesPerTurn, enqueueOnce, SEEN_EVENT_TTL_SECONDS } from '@app/queue';
 import { deletePrefix, TEST_REDIS_URL } from '../../support/redis.js';
 import { uniquePrefix } from '../../support/service-process.js';
 
@@ -61,8 +61,10 @@ describe('enqueueOnce against Redis', () => {
     expect(outcome).toBe('duplicate');
   });
 
-  it('sends the commands of the enqueues started in one turn of the event loop in one socket write', async () => {
-    const stream = ((await queue.getBackend().client) as unknown as { stream: import('node:net').Socket }).stream;
+  it('with batched writes, sends the commands of the enqueues started in one turn of the event loop in one socket write', async () => {
+    const client = await queue.getBackend().client;
+    batchWritesPerTurn(client);
+    const stream = (client as unknown as { stream: import('node:net').Socket }).stream;
     const writes = { single: 0, batched: 0 };
     const own = stream as unknown as { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
     const [write, writev] = [own._write, own._writev];
