@@ -57,6 +57,15 @@ interface PendingEvent {
   reject(error: unknown): void;
 }
 
+function outcomeOf(pending: PendingEvent): 'processed' | 'ignored' {
+  return pending.owner ? 'processed' : 'ignored';
+}
+
+/** The same order of handlers in every batch of every process: by their first category. */
+function byLockOrder(a: EventHandler, b: EventHandler): number {
+  return a.categories[0] < b.categories[0] ? -1 : a.categories[0] > b.categories[0] ? 1 : 0;
+}
+
 /** An error that no retry can cure: the event is dead-lettered at once. */
 function isPermanent(error: unknown): boolean {
   return error instanceof InvalidEventError || error instanceof UnrecoverableError || (error as Error)?.name === 'UnrecoverableError';
@@ -74,9 +83,10 @@ function runnable(status: EventStatus, replay: boolean): boolean {
  * dead-lettered at once; any other error is transient: recorded, rethrown for BullMQ to retry, and
  * dead-lettered on the last attempt.
  *
- * Queue jobs are group-committed per handler (see GroupCommit): the valid events of many jobs share
- * one transaction that claims them, applies them and completes them with a few set-based statements,
- * so each event still commits exactly once with its state change. If that transaction fails for any
+ * Queue jobs are group-committed (see GroupCommit): the valid events of many jobs, of every domain,
+ * share one transaction that claims them, applies them and completes them with a few set-based
+ * statements, so each event still commits exactly once with its state change. Within it the domains
+ * apply in one fixed order, each locking its rows in key order, so parallel batches cannot deadlock. If that transaction fails for any
  * reason, each of its events runs again alone through the one-event path, which decides retries and
  * dead letters for that event only. A lone event takes the one-event path directly.
  */
@@ -84,8 +94,7 @@ function runnable(status: EventStatus, replay: boolean): boolean {
 export class EventPipeline {
   private readonly logger = new Logger(EventPipeline.name);
   private readonly batching: BatchingOptions;
-  /** One group commit per handler (null: events kept as `ignored`), so domains batch, and fail, apart. */
-  private readonly batchers = new Map<EventHandler | null, GroupCommit<PendingEvent>>();
+  private readonly batcher: GroupCommit<PendingEvent>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -95,6 +104,7 @@ export class EventPipeline {
     @Optional() @Inject(PIPELINE_BATCHING) batching?: Partial<BatchingOptions>,
   ) {
     this.batching = { ...DEFAULT_BATCHING, ...batching };
+    this.batcher = new GroupCommit(this.batching, (batch) => this.runBatch(batch));
   }
 
   /** For queue processors. An invalid event is dead-lettered and the job failed with UnrecoverableError. */
@@ -175,12 +185,7 @@ export class EventPipeline {
     const owner = this.owner(event, handler);
     if (owner === undefined) return this.run(input, handler, context, started);
     return new Promise((resolve, reject) => {
-      let batcher = this.batchers.get(owner);
-      if (!batcher) {
-        batcher = new GroupCommit(this.batching, (batch) => this.runBatch(batch));
-        this.batchers.set(owner, batcher);
-      }
-      batcher.add({ input, handler, context, started, record, event, owner, resolve, reject });
+      this.batcher.add({ input, handler, context, started, record, event, owner, resolve, reject });
     });
   }
 
@@ -200,9 +205,8 @@ export class EventPipeline {
     try {
       const candidates = new Map<string, PendingEvent>();
       for (const pending of batch) if (!candidates.has(pending.event.eventId)) candidates.set(pending.event.eventId, pending);
-      const status = batch[0].owner ? 'processed' : 'ignored';
       const claims = this.store.prepareClaims(
-        [...candidates.values()].map((pending) => ({ event: pending.event, payload: pending.input.envelope, status })),
+        [...candidates.values()].map((pending) => ({ event: pending.event, payload: pending.input.envelope, status: outcomeOf(pending) })),
       );
       outcomes = await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims));
       this.logger.debug({ msg: 'batch committed', events: batch.length, durationMs: Math.round(performance.now() - started) });
@@ -218,10 +222,10 @@ export class EventPipeline {
   }
 
   /**
-   * One transaction for many events of one handler: claims them all (event-log rows locked in
-   * event-id order), applies the runnable ones (the handler locks its rows in key order) and
-   * completes them. The same event twice in a batch (a redelivery) runs once: `candidates` holds
-   * the first occurrence of each; the others are duplicates.
+   * One transaction for many events: claims them all (event-log rows locked in event-id order),
+   * applies the runnable ones handler by handler in one fixed order (each handler locks its rows in
+   * key order) and completes them. The same event twice in a batch (a redelivery) runs once:
+   * `candidates` holds the first occurrence of each; the others are duplicates.
    */
   private async applyBatch(
     manager: EntityManager,
@@ -229,27 +233,30 @@ export class EventPipeline {
     candidates: ReadonlyMap<string, PendingEvent>,
     claims: PreparedClaims,
   ): Promise<ProcessOutcome[]> {
-    const owner = batch[0].owner;
-    const status = owner ? 'processed' : 'ignored';
     const claimed = await this.store.claimMany(manager, claims);
 
-    const runs: PendingEvent[] = [];
+    const runs = new Set<PendingEvent>();
+    const byOwner = new Map<EventHandler, NormalizedEvent[]>();
     const completions: Completion[] = [];
     for (const pending of candidates.values()) {
       const claim = claimed.get(pending.event.eventId);
       if (!claim || !runnable(claim.status, false)) continue;
-      runs.push(pending);
+      runs.add(pending);
+      if (pending.owner) {
+        const events = byOwner.get(pending.owner);
+        if (events) events.push(pending.event);
+        else byOwner.set(pending.owner, [pending.event]);
+      }
       // Rows claimMany inserted are already completed.
-      if (!claim.inserted) completions.push({ event: pending.event, status, claimed: claim });
+      if (!claim.inserted) completions.push({ event: pending.event, status: outcomeOf(pending), claimed: claim });
     }
-    if (owner && runs.length > 0) {
-      const events = runs.map((pending) => pending.event);
+    for (const owner of [...byOwner.keys()].sort(byLockOrder)) {
+      const events = byOwner.get(owner) as NormalizedEvent[];
       if (owner.applyBatch) await owner.applyBatch(manager, events);
       else for (const event of events) await owner.apply(manager, event);
     }
     await this.store.completeMany(manager, completions);
-    const ran = new Set(runs);
-    return batch.map((pending) => (ran.has(pending) ? status : 'duplicate'));
+    return batch.map((pending) => (runs.has(pending) ? outcomeOf(pending) : 'duplicate'));
   }
 
   private async run(input: EventInput, handler: EventHandler | null, context: RunContext, started = performance.now()): Promise<ProcessOutcome> {

@@ -13,10 +13,11 @@ export interface BatchingOptions {
 
 /**
  * 200 events keep a batch transaction in the tens of milliseconds (BullMQ's job lock lasts 30 s).
- * Two per handler let one batch wait on the network while the other runs; more only add lock waits
- * on the rows they share (seven handlers: up to 14 transactions, within the pool of 20).
+ * One batcher serves every domain: at a trickle its batches gather the events of all seven, and
+ * under a backlog four transactions let some wait on the network while others run (within the
+ * pool of 20); more only add lock waits on the rows they share.
  */
-export const DEFAULT_BATCHING: BatchingOptions = { maxBatchSize: 200, maxParallelBatches: 2, minParallelBatchSize: 32 };
+export const DEFAULT_BATCHING: BatchingOptions = { maxBatchSize: 200, maxParallelBatches: 4, minParallelBatchSize: 32 };
 
 /** Optional provider of Partial<BatchingOptions> for the event pipeline (tests, tuning). */
 export const PIPELINE_BATCHING = Symbol('PIPELINE_BATCHING');
