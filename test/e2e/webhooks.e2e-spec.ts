@@ -274,7 +274,7 @@ describe('POST /webhooks/flexport while Redis hangs', () => {
       const body = Buffer.from(JSON.stringify({ id, type: 'booking.confirmed', data: { booking_id: 'B-hung' } }));
       return fetch(`${api.url}/webhooks/flexport`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signatureHeaders(body, 'whsec_development_only') },
+        headers: { 'content-type': 'application/json', 'x-request-id': `req-${id}`, ...signatureHeaders(body, 'whsec_development_only') },
         body,
       });
     };
@@ -287,5 +287,10 @@ describe('POST /webhooks/flexport while Redis hangs', () => {
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(Date.now() - started).toBeLessThan(2000);
     }
+    // One line per refused webhook, the route's own.
+    await waitForOutput(() => api.output(), `req-evt_hung_1_${prefix}`);
+    const lines = api.output().split('\n').filter((line) => line.includes(`req-evt_hung_1_${prefix}`));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook not queued: redis unavailable' });
   });
 });

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { destination, stdTimeFunctions } from 'pino';
+import { destination, DestinationStream, stdTimeFunctions } from 'pino';
 import type { AppConfig } from '@app/config';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -72,6 +72,20 @@ export function scrubSecretValues(line: string, secrets: readonly string[]): str
   return out;
 }
 
+/** Far more than a burst of lines; beyond it, lines are dropped rather than memory growing without bound. */
+const MAX_PENDING_LOG_BYTES = 16 * 1024 * 1024;
+let stdout: DestinationStream | undefined;
+
+/**
+ * One asynchronous writer per process, shared by every Nest context in it (the all-in-one server
+ * has two), so lines never interleave. Lines written while a write is in flight go out together:
+ * one syscall under load, none held back when idle; pino flushes what is pending on exit.
+ */
+function stdoutDestination(): DestinationStream {
+  stdout ??= destination({ dest: 1, sync: false, maxLength: MAX_PENDING_LOG_BYTES });
+  return stdout;
+}
+
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
@@ -91,48 +105,46 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
     exclude: [{ method: RequestMethod.POST, path: 'webhooks/flexport' }],
     pinoHttp: [
       {
-      level: config.logLevel,
-      base: { pid: process.pid, role },
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: {
-        level: (label: string) => ({ level: label }),
-        log: (object: Record<string, unknown>) => scrubSensitiveKeys(object) as Record<string, unknown>,
+        level: config.logLevel,
+        base: { pid: process.pid, role },
+        timestamp: stdTimeFunctions.isoTime,
+        formatters: {
+          level: (label: string) => ({ level: label }),
+          log: (object: Record<string, unknown>) => scrubSensitiveKeys(object) as Record<string, unknown>,
+        },
+        redact: {
+          paths: [
+            'req.headers.authorization',
+            'req.headers.cookie',
+            'req.headers["x-hub-signature"]',
+            'req.headers["x-hub-signature-256"]',
+            'res.headers["set-cookie"]',
+          ],
+          censor: REDACTED,
+        },
+        hooks: { streamWrite: (line: string) => scrubSecretValues(line, secrets) },
+        genReqId: (req: IncomingMessage) => requestIdOf(req),
+        customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+          error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        autoLogging: {
+          ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]),
+        },
+        // Serialisers see the raw request and response: only these fields are ever logged, never headers in bulk.
+        wrapSerializers: false,
+        serializers: {
+          req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
+            id: req.id,
+            method: req.method,
+            // Middie strips the matched prefix from `url`; `originalUrl` is the request line's.
+            url: req.originalUrl ?? req.url,
+            remoteAddress: req.socket?.remoteAddress,
+            userAgent: req.headers['user-agent'],
+            contentLength: req.headers['content-length'],
+          }),
+          res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        },
       },
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'req.headers["x-hub-signature"]',
-          'req.headers["x-hub-signature-256"]',
-          'res.headers["set-cookie"]',
-        ],
-        censor: REDACTED,
-      },
-      hooks: { streamWrite: (line: string) => scrubSecretValues(line, secrets) },
-      genReqId: (req: IncomingMessage) => requestIdOf(req),
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: {
-        ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]),
-      },
-      // Serialisers see the raw request and response: only these fields are ever logged, never headers in bulk.
-      wrapSerializers: false,
-      serializers: {
-        req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
-          id: req.id,
-          method: req.method,
-          // Middie strips the matched prefix from `url`; `originalUrl` is the request line's.
-          url: req.originalUrl ?? req.url,
-          remoteAddress: req.socket?.remoteAddress,
-          userAgent: req.headers['user-agent'],
-          contentLength: req.headers['content-length'],
-        }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      },
-      },
-      // Asynchronous: lines written while a write is in flight go out together (one syscall under load,
-      // none held back when idle); pino flushes what is pending when the process exits.
-      destination({ dest: 1, sync: false }),
+      stdoutDestination(),
     ],
   };
 }

@@ -7,6 +7,8 @@ import { EventCategory, NormalizedEvent } from '@app/flexport';
  * It must give the same final state whatever order events arrive in (see event-version.ts),
  * lock what it reads-then-writes (concurrent workers), and throw InvalidEventError for events
  * that can never apply; any other error is treated as transient and retried.
+ * It writes only tables of its own: batch transactions run several handlers one after another,
+ * and a table written by two handlers would break the lock order that keeps them free of deadlocks.
  */
 export interface EventHandler {
   readonly categories: readonly EventCategory[];

@@ -86,7 +86,8 @@ function runnable(status: EventStatus, replay: boolean): boolean {
  * Queue jobs are group-committed (see GroupCommit): the valid events of many jobs, of every domain,
  * share one transaction that claims them, applies them and completes them with a few set-based
  * statements, so each event still commits exactly once with its state change. Within it the domains
- * apply in one fixed order, each locking its rows in key order, so parallel batches cannot deadlock. If that transaction fails for any
+ * apply in one fixed order, each locking the rows of its own tables in key order, so parallel
+ * batches cannot deadlock (see EventHandler). If that transaction fails for any
  * reason, each of its events runs again alone through the one-event path, which decides retries and
  * dead letters for that event only. A lone event takes the one-event path directly.
  */

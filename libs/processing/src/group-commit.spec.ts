@@ -88,4 +88,15 @@ describe('GroupCommit', () => {
     await turn();
     expect(r.batches).toEqual([[1], [2, 3, 4], [5]]);
   });
+
+  it('a full batch always starts beside a running one, however high minParallelBatchSize', async () => {
+    const r = recorder();
+    const commit = new GroupCommit<number>({ maxBatchSize: 2, maxParallelBatches: 2, minParallelBatchSize: 32 }, r.run);
+    commit.add(1);
+    await turn();
+    commit.add(2);
+    commit.add(3);
+    await turn();
+    expect(r.batches).toEqual([[1], [2, 3]]);
+  });
 });

@@ -1,8 +1,8 @@
-/** How the event pipeline groups the jobs of one process into batch transactions, per handler. */
+/** How the event pipeline groups the jobs of one process into batch transactions. */
 export interface BatchingOptions {
   /** Most events in one batch transaction; 1 turns batching off (every event in its own transaction). */
   maxBatchSize: number;
-  /** Batch transactions one handler runs at once. */
+  /** Batch transactions run at once. */
   maxParallelBatches: number;
   /**
    * While a batch runs, another starts only once this many items wait (default 1): at a trickle the
@@ -51,7 +51,8 @@ export class GroupCommit<T> {
   }
 
   private start(): void {
-    const minParallel = this.options.minParallelBatchSize ?? 1;
+    // A full batch always qualifies, so a small maxBatchSize cannot turn parallel batches off.
+    const minParallel = Math.min(this.options.minParallelBatchSize ?? 1, this.options.maxBatchSize);
     while (
       this.running < this.options.maxParallelBatches &&
       this.waiting.length > 0 &&

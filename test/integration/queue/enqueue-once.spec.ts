@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { batchWritesPerTurn, enqueueOnce, SEEN_EVENT_TTL_SECONDS } from '@app/queue';
@@ -21,8 +21,11 @@ describe('enqueueOnce against Redis', () => {
     redis.disconnect();
   });
 
-  it("stores the job with the queue's default options and marks the event seen", async () => {
+  it("stores the job with the queue's default options and marks the event seen, with no second round trip", async () => {
+    const fallback = jest.spyOn(redis, 'set');
     expect(await enqueueOnce(queue, 'event', { n: 1 }, { jobId: 'ev-a' }, seen('a'), redis)).toBe('queued');
+    expect(fallback).not.toHaveBeenCalled();
+    fallback.mockRestore();
     const job = await queue.getJob('ev-a');
     expect(job?.data).toEqual({ n: 1 });
     expect(job?.opts.attempts).toBe(3);
@@ -30,8 +33,11 @@ describe('enqueueOnce against Redis', () => {
     expect(await redis.ttl(`${prefix}:seen:a`)).toBeGreaterThan(SEEN_EVENT_TTL_SECONDS - 10);
   });
 
-  it('answers duplicate for the same id again and keeps the first job', async () => {
+  it('answers duplicate for the same id again and keeps the first job, with no second round trip', async () => {
+    const fallback = jest.spyOn(redis, 'set');
     expect(await enqueueOnce(queue, 'event', { n: 2 }, { jobId: 'ev-a' }, seen('a'), redis)).toBe('duplicate');
+    expect(fallback).not.toHaveBeenCalled();
+    fallback.mockRestore();
     expect((await queue.getJob('ev-a'))?.data).toEqual({ n: 1 });
     expect(await queue.getWaitingCount()).toBe(1);
   });

@@ -96,7 +96,8 @@ export class IntakeService {
 
   /**
    * Every command of the producer connection has a deadline (REDIS_COMMAND_TIMEOUT_MS) and fails at
-   * once while Redis is away, so waiting for Redis needs no timer of its own here.
+   * once while Redis is away, so waiting for Redis needs no timer of its own here. (A queue's first
+   * use also awaits BullMQ's connection start-up; accept() runs only once that connection is ready.)
    */
   private async stored<T>(work: Promise<T>): Promise<T> {
     try {

@@ -13,6 +13,13 @@ export interface WebhookRouteDeps {
   secrets: readonly string[];
 }
 
+const handled = new WeakSet<FastifyRequest>();
+
+/** True once the route's handler ran: it writes the request's one log line itself. */
+export function loggedByRoute(request: FastifyRequest): boolean {
+  return handled.has(request);
+}
+
 function rawBodyOf(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 }
@@ -35,6 +42,7 @@ export function registerWebhookRoute(fastify: FastifyInstance, deps: WebhookRout
   }
 
   fastify.post(WEBHOOK_PATH, async (request, reply) => {
+    handled.add(request);
     const body = rawBodyOf(request);
     if (!verifySignature(body, request.headers, deps.secrets)) return rejectUnsigned(request, reply, body);
     try {
