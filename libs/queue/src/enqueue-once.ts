@@ -28,8 +28,7 @@ interface QueueConnection {
 }
 
 interface PreparedQueue {
-  client: QueueConnection;
-  markSeen: MarkSeen;
+  client: QueueConnection & { [MARK_COMMAND]: MarkSeen };
   defaults: JobsOptions;
 }
 
@@ -40,7 +39,7 @@ async function prepare(queue: Queue): Promise<PreparedQueue> {
   if (known) return known;
   const client = (await queue.getBackend().client) as unknown as QueueConnection;
   if (typeof client[MARK_COMMAND] !== 'function') client.defineCommand(MARK_COMMAND, { numberOfKeys: 2, lua: MARK_SEEN_IF_STORED });
-  const entry = { client, markSeen: client[MARK_COMMAND] as MarkSeen, defaults: queue.defaultJobOptions };
+  const entry = { client: client as PreparedQueue['client'], defaults: queue.defaultJobOptions };
   prepared.set(queue, entry);
   return entry;
 }
@@ -60,11 +59,12 @@ export async function enqueueOnce<T>(
   seen: SeenMarker,
   fallback: Redis,
 ): Promise<EnqueueOutcome> {
-  const { client, markSeen, defaults } = await prepare(queue as Queue);
+  const { client, defaults } = await prepare(queue as Queue);
   const job = new Job(queue, name, data, { ...defaults, ...opts }, opts.jobId);
   // ioredis sends a command when it is called: the job's script goes first.
   const added = job.addJob(client as never);
-  const marked = markSeen(queue.toKey(opts.jobId), seen.key, seen.value, seen.ttlSeconds).catch(() => null);
+  // Called on its client: ioredis's script commands read their connection from `this`.
+  const marked = client[MARK_COMMAND](queue.toKey(opts.jobId), seen.key, seen.value, seen.ttlSeconds).catch(() => null);
   await added;
   const mark = await marked;
   if (mark === 1) return 'queued';

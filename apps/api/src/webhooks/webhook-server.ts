@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { REQUEST_ID_HEADER, requestIdOf } from '@app/observability';
+import { requestIdOf } from '@app/observability';
 import { registerBodyParsers, WEBHOOK_PATH } from '../http/body-parsers.js';
+import { closeConnectionsWhen, echoRequestIds } from '../http/response-hooks.js';
 import { logRejectedWebhooks } from './rejected-webhook.hook.js';
 import { registerWebhookRoute, WebhookRouteDeps } from './webhook.route.js';
 
@@ -41,16 +42,13 @@ export class WebhookServer {
     const instance = Fastify({ genReqId: (req: IncomingMessage) => requestIdOf(req) });
     registerBodyParsers(instance, bodyLimit);
     logRejectedWebhooks(instance);
-    instance.addHook('onRequest', (request, reply, done) => {
-      void reply.header(REQUEST_ID_HEADER, request.id);
+    echoRequestIds(instance);
+    instance.addHook('onRequest', (_request, reply, done) => {
       if (!this.isClosing()) return done();
       // Same answer as the rest of the API during shutdown: Flexport retries.
-      void reply.header('Connection', 'close').code(503).send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 });
+      void reply.code(503).send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 });
     });
-    instance.addHook('onSend', (_request, reply, payload, done) => {
-      if (this.isClosing()) void reply.header('Connection', 'close');
-      done(null, payload);
-    });
+    closeConnectionsWhen(instance, this.isClosing);
     registerWebhookRoute(instance, deps);
     await instance.ready();
     this.instance = instance;
