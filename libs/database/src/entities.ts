@@ -10,10 +10,8 @@ import { PurchaseOrderEntity } from '../../purchase-orders/src/purchase-order.en
 import { DeadLetterEntity } from './dead-letter.entity.js';
 import { EventLogEntity } from './event-log.entity.js';
 
-/** Every entity of the service. Entity files are imported directly, never through a lib index (import cycles). */
-export const ENTITIES = [
-  EventLogEntity,
-  DeadLetterEntity,
+/** Every table derived from the event log (what a rebuild recomputes). Not the log, the dead letters or the outbox. */
+export const PROJECTION_ENTITIES = [
   ShipmentEntity,
   ShipmentMilestoneEntity,
   BookingEntity,
@@ -21,6 +19,7 @@ export const ENTITIES = [
   InvoiceEntity,
   DocumentEntity,
   ContainerEntity,
-  NotificationOutboxEntity,
-  NotificationDeliveryEntity,
 ];
+
+/** Every entity of the service. Entity files are imported directly, never through a lib index (import cycles). */
+export const ENTITIES = [EventLogEntity, DeadLetterEntity, ...PROJECTION_ENTITIES, NotificationOutboxEntity, NotificationDeliveryEntity];

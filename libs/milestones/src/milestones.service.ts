@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventCategory, Location, Milestone, NormalizedEvent } from '@app/flexport';
-import { EventHandler, FieldVersions, lockOrder, queryRows } from '@app/processing';
+import { EventHandler, FieldVersions, iso, lockOrder, queryRows } from '@app/processing';
 import { MILESTONE_LISTENER } from './milestone-listener.js';
 import type { MilestoneListener, RecordedMilestone } from './milestone-listener.js';
 import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
@@ -20,8 +20,6 @@ interface ShipmentRow {
 
 const SHIPMENT_COLUMNS = `status, status_at, location, estimated_departure_at, estimated_arrival_at, actual_departure_at,
   actual_arrival_at, container_numbers, versions`;
-
-const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
 function toState(row: ShipmentRow): ShipmentState {
   return {

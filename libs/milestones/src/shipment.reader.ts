@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Location, Milestone } from '@app/flexport';
-import { queryRows } from '@app/processing';
+import { iso, queryRows } from '@app/processing';
 
 export interface ShipmentMilestoneView {
   milestone: Milestone;
@@ -58,8 +58,6 @@ interface MilestoneRow {
 
 const SHIPMENT_COLUMNS = `id, status, status_at, location, estimated_departure_at, estimated_arrival_at,
   actual_departure_at, actual_arrival_at, container_numbers, updated_at`;
-
-const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
 /** Reads the shipments projection in the shape of the read API. No queue consumer: fine in the API process. */
 @Injectable()

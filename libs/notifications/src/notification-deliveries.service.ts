@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DefaultJobOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { queryRows } from '@app/processing';
+import { iso, queryRows } from '@app/processing';
 import { JobName, QueueName } from '@app/queue';
 import { NotifiedMilestone, notifyJobId, NotifyJobData } from './notification.js';
 import { NOTIFICATION_JOB_POLICY } from './notification-policy.js';
@@ -41,8 +41,6 @@ interface DeliveryRow {
   replay_count: number;
   updated_at: Date;
 }
-
-const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
 /**
  * Reading and replaying deliveries, for the admin API. No queue consumer: safe in the API process

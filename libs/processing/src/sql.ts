@@ -14,6 +14,9 @@ export async function queryRows<T>(manager: EntityManager, sql: string, paramete
   }
 }
 
+/** Times leave the service as ISO-8601 UTC strings; a missing time as null. */
+export const iso = (value: Date | null | undefined): string | null => (value ? value.toISOString() : null);
+
 /**
  * Distinct keys in the one order every transaction locks rows in (JavaScript string order), so
  * that transactions locking overlapping sets of rows wait for each other instead of deadlocking.

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { iso } from '@app/processing';
 import { decodeCursor, Page, pageOf } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
-import { iso } from '../http/time.js';
 import type { DeadLetterListQuery, DeadLetterView } from './admin.dto.js';
 
 interface DeadLetterRow {

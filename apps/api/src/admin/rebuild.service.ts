@@ -1,25 +1,12 @@
 import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { BookingEntity } from '@app/bookings';
-import { ContainerEntity } from '@app/containers';
-import { DocumentEntity } from '@app/documents';
+import { PROJECTION_ENTITIES } from '@app/database';
 import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
-import { InvoiceEntity } from '@app/invoices';
-import { ShipmentEntity, ShipmentMilestoneEntity } from '@app/milestones';
 import { HandlerRegistry, queryRows } from '@app/processing';
-import { PurchaseOrderEntity } from '@app/purchase-orders';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
 
 /** Every table derived from the event log. Not the log, the dead letters or a notification outbox. */
-export const PROJECTIONS: readonly EntityTarget<ObjectLiteral>[] = [
-  ShipmentEntity,
-  ShipmentMilestoneEntity,
-  BookingEntity,
-  PurchaseOrderEntity,
-  InvoiceEntity,
-  DocumentEntity,
-  ContainerEntity,
-];
+export const PROJECTIONS: readonly EntityTarget<ObjectLiteral>[] = PROJECTION_ENTITIES;
 
 /** Serialises rebuilds across API processes (transaction-scoped advisory lock). */
 export const REBUILD_LOCK_KEY = 727_190_002;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventJobData, eventJobId, EVENT_QUEUES } from '@app/queue';
+import { iso } from '@app/processing';
 import { decodeCursor, Page, pageOf } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
-import { iso } from '../http/time.js';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import type { EventListQuery } from './read.dto.js';
 import type { EventView } from './views.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Location } from '@app/flexport';
-import { iso } from '../http/time.js';
+import { iso } from '@app/processing';
 import type { BookingView, ContainerView, DocumentView, InvoiceView, PurchaseOrderView } from './views.js';
 
 interface Written {
