@@ -121,16 +121,7 @@ export async function startProgram(program: Program, options: StartOptions): Pro
     child,
     cpuMicros: () => processCpuMicros(child.pid ?? -1),
     log,
-    async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000) => stopChild(child, exited, signal, timeoutMs),
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
@@ -157,6 +148,27 @@ function accepts(port: number): Promise<boolean> {
 
 export function tail(text: string, lines = 40): string {
   return text.split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Sends `signal` to a child and waits for its exit code (null when a signal ended it); SIGKILL after
+ * `timeoutMs`. `exited` must have been created when the child was spawned, so no exit is missed.
+ */
+export async function stopChild(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    await exited;
+    return child.exitCode;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms));

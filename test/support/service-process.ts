@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../bench/support/processes.js';
+import { freePort, sleep, stopChild } from '../../bench/support/processes.js';
 
 export { freePort };
 
@@ -66,23 +66,14 @@ export async function startService(
     url: `http://127.0.0.1:${port}`,
     child,
     output: () => output,
-    async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000) => stopChild(child, exited, signal, timeoutMs),
   };
 
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${role} exited with ${child.exitCode} while starting:\n${output}`);
     if (/ started \(pid \d+\)/.test(output)) return service;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   await service.stop('SIGKILL');
   throw new Error(`${role} did not start within ${startTimeoutMs} ms:\n${output}`);

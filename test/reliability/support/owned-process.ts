@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { sleep } from '../../../bench/support/processes.js';
+import { sleep, stopChild } from '../../../bench/support/processes.js';
 
 /**
  * A server process the suite started itself: it keeps the tail of its output, waits until it
@@ -50,12 +50,6 @@ export class OwnedProcess {
     const child = this.child;
     if (!child || !this.running) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    try {
-      await exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    await stopChild(child, exited, signal, timeoutMs);
   }
 }
