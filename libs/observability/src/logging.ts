@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { destination, DestinationStream, stdTimeFunctions } from 'pino';
 import type { AppConfig } from '@app/config';
+import { CoalescingWriter } from './coalescing-writer.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID = Symbol('requestId');
@@ -74,15 +75,17 @@ export function scrubSecretValues(line: string, secrets: readonly string[]): str
 
 /** Far more than a burst of lines; beyond it, lines are dropped rather than memory growing without bound. */
 const MAX_PENDING_LOG_BYTES = 16 * 1024 * 1024;
+/** How long a line may wait for others to share its write. */
+const LOG_COALESCE_MS = 10;
 let stdout: DestinationStream | undefined;
 
 /**
  * One asynchronous writer per process, shared by every Nest context in it (the all-in-one server
- * has two), so lines never interleave. Lines written while a write is in flight go out together:
- * one syscall under load, none held back when idle; pino flushes what is pending on exit.
+ * has two), so lines never interleave. The lines of 10 ms go out in one write, and a write in
+ * flight gathers those that follow; on exit, what is pending is written synchronously.
  */
 function stdoutDestination(): DestinationStream {
-  stdout ??= destination({ dest: 1, sync: false, maxLength: MAX_PENDING_LOG_BYTES });
+  stdout ??= new CoalescingWriter(destination({ dest: 1, sync: false, maxLength: MAX_PENDING_LOG_BYTES }), LOG_COALESCE_MS, 1);
   return stdout;
 }
 
