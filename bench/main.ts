@@ -6,7 +6,7 @@ import { createScratchDatabase, queryOnce, ScratchDatabase } from './support/dat
 import { buildEvents, SignedEvent } from './support/events.js';
 import { LoadResult, runLoad } from './support/load.js';
 import { describeMachine } from './support/machine.js';
-import { Child, processCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
+import { Child, postgresCpuByPid, postgresCpuSince, processCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
 import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
 
@@ -26,11 +26,14 @@ const settings = {
   fixedRate: 1000,
   fixedConnections: 10,
   drainEvents: Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000),
+  drainWarmupEvents: Number(process.env.BENCH_DRAIN_WARMUP_EVENTS ?? 3_000),
   drainTimeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 150_000),
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   writeDoc: process.env.BENCH_WRITE_DOC !== '0',
   /** `intake` alone is enough to iterate on the API; the document is written only from a full run. */
   intakeOnly: process.env.BENCH_PHASES === 'intake',
+  /** `drain`: the two drain phases only, printed with each process's CPU per event. */
+  drainOnly: process.env.BENCH_PHASES === 'drain',
   /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
   maxRate: Number(process.env.BENCH_MAX_RATE ?? 7000),
 };
@@ -88,6 +91,7 @@ interface Pools {
   saturation: SignedEvent[];
   fixed: SignedEvent[];
   drain: SignedEvent[];
+  drainWarmup: SignedEvent[];
 }
 
 function buildPools(): Pools {
@@ -101,6 +105,7 @@ function buildPools(): Pools {
     fixed: all.slice(warmup + saturation),
     // The drain runs on fresh prefixes and databases, so it may reuse events the intake runs sent elsewhere.
     drain: buildEvents({ count: settings.drainEvents, secret: SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
+    drainWarmup: buildEvents({ count: settings.drainWarmupEvents, secret: SECRET, tag: `w${runId}`, shipments: Math.ceil(settings.drainWarmupEvents / 10) }),
   };
 }
 
@@ -147,37 +152,64 @@ interface DrainProgress {
   lastAt: Date | null;
 }
 
+/** Posts `events` and waits until Postgres holds them all (or the drain timeout passes). */
+async function postAndWait(intake: Child, events: SignedEvent[], settled: number, progress: () => Promise<DrainProgress>) {
+  const load: LoadResult = await runLoad({ url: intake.url, events, connections: settings.connections, amount: events.length });
+  const deadline = Date.now() + settings.drainTimeoutMs;
+  let state = await progress();
+  while (state.done + state.dead - settled < load.status2xx && Date.now() < deadline) {
+    await sleep(250);
+    state = await progress();
+  }
+  return { load, state, finished: state.done + state.dead - settled >= load.status2xx };
+}
+
+/**
+ * Both processes first drain `warmup` (other events), so that the measured drain, like the intake
+ * phases, runs on processes whose code the JIT has compiled: a long-running service's steady state.
+ */
 async function measureDrain(
   label: string,
   intake: Child,
   worker: Child,
-  events: SignedEvent[],
+  events: { warmup: SignedEvent[]; measured: SignedEvent[] },
+  redisPid: number | null,
   progress: () => Promise<DrainProgress>,
 ): Promise<DrainFigures> {
-  log(`${label}: drain of ${events.length} events`);
+  log(`${label}: warm-up drain of ${events.warmup.length} events`);
+  const warmup = await postAndWait(intake, events.warmup, 0, progress);
+  if (!warmup.finished) throw new Error(`${label}: the warm-up drain did not finish`);
+  const settled = warmup.state.done + warmup.state.dead;
+  log(`${label}: drain of ${events.measured.length} events`);
   const workerCpuBefore = worker.cpuMicros();
-  const load: LoadResult = await runLoad({ url: intake.url, events, connections: settings.connections, amount: events.length });
-  log(`${label}: posted in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)}s (${load.status2xx} answered 2xx); waiting for Postgres`);
-  const deadline = Date.now() + settings.drainTimeoutMs;
-  let state = await progress();
-  while (state.done + state.dead < load.status2xx && Date.now() < deadline) {
-    await sleep(250);
-    state = await progress();
-  }
-  const workerCpu = worker.cpuMicros() - workerCpuBefore;
-  const finished = state.done + state.dead >= load.status2xx;
+  const intakeCpuBefore = intake.cpuMicros();
+  const redisCpuBefore = await cpuOf(redisPid);
+  const postgresBefore = postgresCpuByPid();
+  const { load, state, finished } = await postAndWait(intake, events.measured, settled, progress);
+  const processed = state.done - warmup.state.done;
+  const dead = state.dead - warmup.state.dead;
+  const perEvent = (micros: number) => micros / Math.max(1, processed);
+  const cpuPerEvent = {
+    intake: perEvent(intake.cpuMicros() - intakeCpuBefore),
+    worker: perEvent(worker.cpuMicros() - workerCpuBefore),
+    redis: redisPid === null ? null : perEvent((await cpuOf(redisPid)) - redisCpuBefore),
+    postgres: perEvent(postgresCpuSince(postgresBefore)),
+    generator: perEvent(load.generatorCpuMicros),
+  };
   const endMs = finished && state.lastAt ? state.lastAt.getTime() : Date.now();
   const seconds = (endMs - load.startedAt) / 1000;
-  log(`${label}: ${state.done} processed${state.dead ? `, ${state.dead} dead` : ''} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
+  log(`${label}: posted in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)}s (${load.status2xx} answered 2xx); ` +
+    `${processed} processed${dead ? `, ${dead} dead` : ''} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
+  log(`${label}: CPU µs/event ${Object.entries(cpuPerEvent).map(([who, micros]) => `${who} ${micros === null ? '–' : micros.toFixed(0)}`).join(', ')}`);
   return {
     events: load.status2xx,
-    processed: state.done,
-    dead: state.dead,
+    processed,
+    dead,
     seconds,
-    eventsPerSecond: state.done / seconds,
+    eventsPerSecond: processed / seconds,
     finished,
-    workerCpuMicrosPerEvent: workerCpu / Math.max(1, state.done),
-    postNon2xx: load.non2xx + load.errors,
+    postNon2xx: load.non2xx + load.errors + warmup.load.non2xx + warmup.load.errors,
+    cpuPerEvent,
   };
 }
 
@@ -213,6 +245,46 @@ async function measureBacklog(
   return { events: load.status2xx, processed: state.done, seconds, eventsPerSecond: state.done / seconds, finished, workerCpuMicrosPerEvent: cpu / Math.max(1, state.done) };
 }
 
+const serviceProgress = (url: string) => async () => {
+  const [row] = await queryOnce<{ done: string; dead: string; first: Date | null; last: Date | null }>(
+    url,
+    `SELECT count(*) FILTER (WHERE status IN ('processed', 'ignored')) AS done,
+            count(*) FILTER (WHERE status = 'dead') AS dead,
+            min(processed_at) AS first, max(processed_at) AS last
+       FROM event_log`,
+  );
+  return { done: Number(row.done), dead: Number(row.dead), firstAt: row.first, lastAt: row.last };
+};
+
+/** Intake and worker together, from the first POST until Postgres holds every event: baseline (b), then the service. */
+async function measureDrains(pools: Pools, redisPid: number | null): Promise<{ baseline: DrainFigures; service: DrainFigures }> {
+  const baseDb = await createScratchDatabase(settings.adminUrl, 'bench_base');
+  databases.push(baseDb);
+  const basePrefix = prefix('b');
+  const baseWorker = await start('baseline-worker', baselineEnv(basePrefix, baseDb.url), 'baseline-worker', true);
+  const baseIntake = await start('baseline-intake', baselineEnv(basePrefix, ''), 'baseline-intake-drain', true);
+  const baselineDrain = await measureDrain('baseline (b)', baseIntake, baseWorker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, async () => {
+    const [row] = await queryOnce<{ done: string; last: Date | null }>(
+      baseDb.url,
+      'SELECT count(*) AS done, max(processed_at) AS last FROM baseline_processed_events',
+    );
+    return { done: Number(row.done), dead: 0, lastAt: row.last };
+  });
+  await stop(baseIntake);
+  await stop(baseWorker);
+
+  const svcDb = await createScratchDatabase(settings.adminUrl, 'bench_svc');
+  databases.push(svcDb);
+  const svcPrefix = prefix('svc-drain');
+  const worker = await start('worker', serviceEnv(svcPrefix, svcDb.url), 'service-worker', true);
+  const drainApi = await start('api', { ...serviceEnv(svcPrefix, svcDb.url), RUN_MIGRATIONS: 'false' }, 'service-api-drain', true);
+  const serviceDrain = await measureDrain('service', drainApi, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, serviceProgress(svcDb.url));
+  await stop(drainApi);
+  await stop(worker);
+
+  return { baseline: baselineDrain, service: serviceDrain };
+}
+
 async function main(): Promise<void> {
   log(`run ${runId}; logs in ${logDir}${settings.cpuProf ? `; CPU profiles in ${profDir}` : ''}`);
   if (settings.cpuProf) mkdirSync(profDir, { recursive: true });
@@ -224,7 +296,14 @@ async function main(): Promise<void> {
   const redisPid = await redisServerPid(settings.redisUrl).catch(() => null);
   const generated = Date.now();
   const pools = buildPools();
-  log(`built ${pools.warmup.length + pools.saturation.length + pools.fixed.length + pools.drain.length} signed events in ${Date.now() - generated} ms`);
+  log(`built ${pools.warmup.length + pools.saturation.length + pools.fixed.length + pools.drain.length + pools.drainWarmup.length} signed events in ${Date.now() - generated} ms`);
+
+  if (settings.drainOnly) {
+    const drains = await measureDrains(pools, redisPid);
+    log(`drain only: service ${drains.service.eventsPerSecond.toFixed(0)} events/s vs baseline ${drains.baseline.eventsPerSecond.toFixed(0)} ` +
+      `(${(drains.service.eventsPerSecond / drains.baseline.eventsPerSecond).toFixed(2)}×)`);
+    return;
+  }
 
   // Intake, nothing consuming: baseline (a) then the service's API process.
   const baselineIntake = await start('baseline-intake', baselineEnv(prefix('a'), ''), 'baseline-intake', true);
@@ -243,40 +322,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  // Drain: intake and worker together, from the first POST until Postgres holds every event.
-  const baseDb = await createScratchDatabase(settings.adminUrl, 'bench_base');
-  databases.push(baseDb);
-  const basePrefix = prefix('b');
-  const baseWorker = await start('baseline-worker', baselineEnv(basePrefix, baseDb.url), 'baseline-worker', true);
-  const baseIntake = await start('baseline-intake', baselineEnv(basePrefix, ''), 'baseline-intake-drain', true);
-  const baselineDrain = await measureDrain('baseline (b)', baseIntake, baseWorker, pools.drain, async () => {
-    const [row] = await queryOnce<{ done: string; last: Date | null }>(
-      baseDb.url,
-      'SELECT count(*) AS done, max(processed_at) AS last FROM baseline_processed_events',
-    );
-    return { done: Number(row.done), dead: 0, lastAt: row.last };
-  });
-  await stop(baseIntake);
-  await stop(baseWorker);
-
-  const svcDb = await createScratchDatabase(settings.adminUrl, 'bench_svc');
-  databases.push(svcDb);
-  const svcPrefix = prefix('svc-drain');
-  const worker = await start('worker', serviceEnv(svcPrefix, svcDb.url), 'service-worker', true);
-  const drainApi = await start('api', { ...serviceEnv(svcPrefix, svcDb.url), RUN_MIGRATIONS: 'false' }, 'service-api-drain', true);
-  const serviceProgress = (url: string) => async () => {
-    const [row] = await queryOnce<{ done: string; dead: string; first: Date | null; last: Date | null }>(
-      url,
-      `SELECT count(*) FILTER (WHERE status IN ('processed', 'ignored')) AS done,
-              count(*) FILTER (WHERE status = 'dead') AS dead,
-              min(processed_at) AS first, max(processed_at) AS last
-         FROM event_log`,
-    );
-    return { done: Number(row.done), dead: Number(row.dead), firstAt: row.first, lastAt: row.last };
-  };
-  const serviceDrain = await measureDrain('service', drainApi, worker, pools.drain, serviceProgress(svcDb.url));
-  await stop(drainApi);
-  await stop(worker);
+  const drains = await measureDrains(pools, redisPid);
 
   // The workers alone, on a backlog.
   const baseBacklogDb = await createScratchDatabase(settings.adminUrl, 'bench_base_backlog');
@@ -319,10 +365,11 @@ async function main(): Promise<void> {
       fixedRate: settings.fixedRate,
       fixedConnections: settings.fixedConnections,
       drainEvents: settings.drainEvents,
+      drainWarmupEvents: settings.drainWarmupEvents,
     },
     machine,
-    service: { intake: service, drain: serviceDrain, backlog: serviceBacklog },
-    baseline: { intake: baseline, drain: baselineDrain, backlog: baselineBacklog },
+    service: { intake: service, drain: drains.service, backlog: serviceBacklog },
+    baseline: { intake: baseline, drain: drains.baseline, backlog: baselineBacklog },
     loadAverage: { before: loadBefore, after: loadavg() },
     totalSeconds: (Date.now() - benchStarted) / 1000,
   };

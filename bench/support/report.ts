@@ -20,8 +20,9 @@ export interface DrainFigures {
   seconds: number;
   eventsPerSecond: number;
   finished: boolean;
-  workerCpuMicrosPerEvent: number;
   postNon2xx: number;
+  /** CPU µs per event of each party during the drain, first POST to the last event final. */
+  cpuPerEvent: { intake: number; worker: number; redis: number | null; postgres: number; generator: number };
 }
 
 export interface BacklogFigures {
@@ -43,6 +44,7 @@ export interface BenchFigures {
     fixedRate: number;
     fixedConnections: number;
     drainEvents: number;
+    drainWarmupEvents: number;
   };
   machine: Machine;
   service: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures };
@@ -97,10 +99,34 @@ export function rows(f: BenchFigures): Row[] {
     ['intake server CPU µs/request', fmt(s.serverCpuMicrosPerRequest), fmt(b.serverCpuMicrosPerRequest), ratio(s.serverCpuMicrosPerRequest, b.serverCpuMicrosPerRequest), '', ''],
     ['Redis CPU µs/request (intake)', s.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(s.redisCpuMicrosPerRequest), b.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(b.redisCpuMicrosPerRequest), s.redisCpuMicrosPerRequest && b.redisCpuMicrosPerRequest ? ratio(s.redisCpuMicrosPerRequest, b.redisCpuMicrosPerRequest) : '', '', ''],
     [`drain events/s (${fmt(f.settings.drainEvents)} events, first POST → all in Postgres)`, `${fmt(f.service.drain.eventsPerSecond)}${f.service.drain.finished ? '' : ' (timed out)'}`, fmt(f.baseline.drain.eventsPerSecond), ratio(f.service.drain.eventsPerSecond, f.baseline.drain.eventsPerSecond), '≥ 1.5×', mark(v.drain)],
-    ['worker CPU µs/event (drain)', fmt(f.service.drain.workerCpuMicrosPerEvent), fmt(f.baseline.drain.workerCpuMicrosPerEvent), ratio(f.service.drain.workerCpuMicrosPerEvent, f.baseline.drain.workerCpuMicrosPerEvent), '', ''],
+    ...drainCpuRows(f),
     ['worker alone, queued backlog: events/s', `${fmt(f.service.backlog.eventsPerSecond)}${f.service.backlog.finished ? '' : ' (timed out)'}`, fmt(f.baseline.backlog.eventsPerSecond), ratio(f.service.backlog.eventsPerSecond, f.baseline.backlog.eventsPerSecond), '', ''],
     ['worker alone: CPU µs/event', fmt(f.service.backlog.workerCpuMicrosPerEvent), fmt(f.baseline.backlog.workerCpuMicrosPerEvent), ratio(f.service.backlog.workerCpuMicrosPerEvent, f.baseline.backlog.workerCpuMicrosPerEvent), '', ''],
   ];
+}
+
+const DRAIN_PARTIES = [
+  ['intake', 'intake process'],
+  ['worker', 'worker process'],
+  ['redis', 'Redis'],
+  ['postgres', 'Postgres (all its processes)'],
+  ['generator', 'load generator'],
+] as const;
+
+/** Where the drain's CPU goes: the parties share the machine's cores, so their sum bounds the drain rate. */
+function drainCpuRows(f: BenchFigures): Row[] {
+  const total = (cpu: DrainFigures['cpuPerEvent']) => cpu.intake + cpu.worker + (cpu.redis ?? 0) + cpu.postgres + cpu.generator;
+  const row = (label: string, service: number | null, baseline: number | null): Row => [
+    `drain CPU µs/event: ${label}`,
+    service === null ? 'n/a' : fmt(service),
+    baseline === null ? 'n/a' : fmt(baseline),
+    service === null || baseline === null ? '' : ratio(service, baseline),
+    '',
+    '',
+  ];
+  const s = f.service.drain.cpuPerEvent;
+  const b = f.baseline.drain.cpuPerEvent;
+  return [...DRAIN_PARTIES.map(([key, label]) => row(label, s[key], b[key])), row('all of them', total(s), total(b))];
 }
 
 const HEADER: Row = ['metric', 'service', 'baseline', 'service/baseline', 'target', 'verdict'];
@@ -135,7 +161,7 @@ export function renderMarkdownResults(f: BenchFigures): string {
     ...rows(f).map(md),
     '',
     `Saturation: ${f.settings.connections} connections for ${f.settings.seconds} s after a ${f.settings.warmupSeconds} s warm-up; fixed rate: autocannon \`overallRate\` ${f.settings.fixedRate} over ${f.settings.fixedConnections} connections for ${f.settings.seconds} s.`,
-    `Drain: ${fmt(f.settings.drainEvents)} events posted at saturation to the intake while the worker runs; service ${fmt(f.service.drain.processed)} processed/ignored${f.service.drain.dead ? `, ${f.service.drain.dead} dead` : ''} in ${fmt(f.service.drain.seconds, 1)} s, baseline ${fmt(f.baseline.drain.processed)} in ${fmt(f.baseline.drain.seconds, 1)} s.`,
+    `Drain: after a warm-up drain of ${fmt(f.settings.drainWarmupEvents)} other events, ${fmt(f.settings.drainEvents)} events posted at saturation to the intake while the worker runs; service ${fmt(f.service.drain.processed)} processed/ignored${f.service.drain.dead ? `, ${f.service.drain.dead} dead` : ''} in ${fmt(f.service.drain.seconds, 1)} s, baseline ${fmt(f.baseline.drain.processed)} in ${fmt(f.baseline.drain.seconds, 1)} s.`,
     `Worker alone: the same events queued with no worker running, then one worker started; rate over first to last \`processed_at\` (service ${fmt(f.service.backlog.seconds, 1)} s, baseline ${fmt(f.baseline.backlog.seconds, 1)} s).`,
   ].join('\n');
 }
