@@ -27,6 +27,7 @@ const settings = {
   fixedConnections: 10,
   drainEvents: Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000),
   drainWarmupEvents: Number(process.env.BENCH_DRAIN_WARMUP_EVENTS ?? 3_000),
+  drainRounds: Number(process.env.BENCH_DRAIN_ROUNDS ?? 3),
   drainTimeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 150_000),
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   writeDoc: process.env.BENCH_WRITE_DOC !== '0',
@@ -210,6 +211,7 @@ async function measureDrain(
     finished,
     postNon2xx: load.non2xx + load.errors + warmup.load.non2xx + warmup.load.errors,
     cpuPerEvent,
+    roundRates: [processed / seconds],
   };
 }
 
@@ -256,33 +258,81 @@ const serviceProgress = (url: string) => async () => {
   return { done: Number(row.done), dead: Number(row.dead), firstAt: row.first, lastAt: row.last };
 };
 
-/** Intake and worker together, from the first POST until Postgres holds every event: baseline (b), then the service. */
-async function measureDrains(pools: Pools, redisPid: number | null): Promise<{ baseline: DrainFigures; service: DrainFigures }> {
-  const baseDb = await createScratchDatabase(settings.adminUrl, 'bench_base');
-  databases.push(baseDb);
-  const basePrefix = prefix('b');
-  const baseWorker = await start('baseline-worker', baselineEnv(basePrefix, baseDb.url), 'baseline-worker', true);
-  const baseIntake = await start('baseline-intake', baselineEnv(basePrefix, ''), 'baseline-intake-drain', true);
-  const baselineDrain = await measureDrain('baseline (b)', baseIntake, baseWorker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, async () => {
+async function baselineDrain(pools: Pools, redisPid: number | null, round: number): Promise<DrainFigures> {
+  const db = await createScratchDatabase(settings.adminUrl, 'bench_base');
+  databases.push(db);
+  const queuePrefix = prefix(`b${round}`);
+  const worker = await start('baseline-worker', baselineEnv(queuePrefix, db.url), `baseline-worker-${round}`, true);
+  const intake = await start('baseline-intake', baselineEnv(queuePrefix, ''), `baseline-intake-drain-${round}`, true);
+  const figures = await measureDrain(`baseline (b) #${round}`, intake, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, async () => {
     const [row] = await queryOnce<{ done: string; last: Date | null }>(
-      baseDb.url,
+      db.url,
       'SELECT count(*) AS done, max(processed_at) AS last FROM baseline_processed_events',
     );
     return { done: Number(row.done), dead: 0, lastAt: row.last };
   });
-  await stop(baseIntake);
-  await stop(baseWorker);
-
-  const svcDb = await createScratchDatabase(settings.adminUrl, 'bench_svc');
-  databases.push(svcDb);
-  const svcPrefix = prefix('svc-drain');
-  const worker = await start('worker', serviceEnv(svcPrefix, svcDb.url), 'service-worker', true);
-  const drainApi = await start('api', { ...serviceEnv(svcPrefix, svcDb.url), RUN_MIGRATIONS: 'false' }, 'service-api-drain', true);
-  const serviceDrain = await measureDrain('service', drainApi, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, serviceProgress(svcDb.url));
-  await stop(drainApi);
+  await stop(intake);
   await stop(worker);
+  return figures;
+}
 
-  return { baseline: baselineDrain, service: serviceDrain };
+async function serviceDrain(pools: Pools, redisPid: number | null, round: number): Promise<DrainFigures> {
+  const db = await createScratchDatabase(settings.adminUrl, 'bench_svc');
+  databases.push(db);
+  const queuePrefix = prefix(`svc-drain${round}`);
+  const worker = await start('worker', serviceEnv(queuePrefix, db.url), `service-worker-${round}`, true);
+  const api = await start('api', { ...serviceEnv(queuePrefix, db.url), RUN_MIGRATIONS: 'false' }, `service-api-drain-${round}`, true);
+  const figures = await measureDrain(`service #${round}`, api, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, serviceProgress(db.url));
+  await stop(api);
+  await stop(worker);
+  return figures;
+}
+
+/** The rounds of one side as one figure: events over seconds summed, CPU weighted by events. */
+function combineDrains(rounds: readonly DrainFigures[]): DrainFigures {
+  const sum = (pick: (figures: DrainFigures) => number) => rounds.reduce((total, figures) => total + pick(figures), 0);
+  const processed = sum((figures) => figures.processed);
+  const seconds = sum((figures) => figures.seconds);
+  const cpu = (pick: (cpu: DrainFigures['cpuPerEvent']) => number) => sum((figures) => pick(figures.cpuPerEvent) * figures.processed) / Math.max(1, processed);
+  return {
+    events: sum((figures) => figures.events),
+    processed,
+    dead: sum((figures) => figures.dead),
+    seconds,
+    eventsPerSecond: processed / seconds,
+    finished: rounds.every((figures) => figures.finished),
+    postNon2xx: sum((figures) => figures.postNon2xx),
+    cpuPerEvent: {
+      intake: cpu((c) => c.intake),
+      worker: cpu((c) => c.worker),
+      redis: rounds.some((figures) => figures.cpuPerEvent.redis === null) ? null : cpu((c) => c.redis ?? 0),
+      postgres: cpu((c) => c.postgres),
+      generator: cpu((c) => c.generator),
+    },
+    roundRates: rounds.map((figures) => figures.eventsPerSecond),
+  };
+}
+
+/**
+ * Intake and worker together, from the first POST until Postgres holds every event. The machine's
+ * speed drifts by tens of percent from one minute to the next, so the two sides take turns over
+ * `drainRounds` rounds (baseline first in odd rounds, service first in even ones) and each side's
+ * figure is all its events over all its seconds.
+ */
+async function measureDrains(pools: Pools, redisPid: number | null): Promise<{ baseline: DrainFigures; service: DrainFigures }> {
+  const baseline: DrainFigures[] = [];
+  const service: DrainFigures[] = [];
+  for (let round = 1; round <= settings.drainRounds; round++) {
+    if (round % 2 === 1) {
+      baseline.push(await baselineDrain(pools, redisPid, round));
+      service.push(await serviceDrain(pools, redisPid, round));
+    } else {
+      service.push(await serviceDrain(pools, redisPid, round));
+      baseline.push(await baselineDrain(pools, redisPid, round));
+    }
+    log(`drain round ${round}: ${(service[round - 1].eventsPerSecond / baseline[round - 1].eventsPerSecond).toFixed(2)}×`);
+  }
+  return { baseline: combineDrains(baseline), service: combineDrains(service) };
 }
 
 async function main(): Promise<void> {
@@ -366,6 +416,7 @@ async function main(): Promise<void> {
       fixedConnections: settings.fixedConnections,
       drainEvents: settings.drainEvents,
       drainWarmupEvents: settings.drainWarmupEvents,
+      drainRounds: settings.drainRounds,
     },
     machine,
     service: { intake: service, drain: drains.service, backlog: serviceBacklog },
