@@ -28,6 +28,7 @@ const settings = {
   drainEvents: Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000),
   drainWarmupEvents: Number(process.env.BENCH_DRAIN_WARMUP_EVENTS ?? 3_000),
   drainRounds: Number(process.env.BENCH_DRAIN_ROUNDS ?? 3),
+  intakeRounds: Number(process.env.BENCH_INTAKE_ROUNDS ?? 2),
   drainTimeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 150_000),
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   writeDoc: process.env.BENCH_WRITE_DOC !== '0',
@@ -36,7 +37,7 @@ const settings = {
   /** `drain`: the two drain phases only, printed with each process's CPU per event. */
   drainOnly: process.env.BENCH_PHASES === 'drain',
   /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
-  maxRate: Number(process.env.BENCH_MAX_RATE ?? 7000),
+  maxRate: Number(process.env.BENCH_MAX_RATE ?? 12000),
 };
 const SECRET = 'whsec_bench_only';
 
@@ -144,6 +145,7 @@ async function measureIntake(label: string, server: Child, pools: Pools, redisPi
     serverCpuMicrosPerRequest: serverCpu / Math.max(1, saturation.requests),
     redisCpuMicrosPerRequest: redisPid === null ? null : redisCpu / Math.max(1, saturation.requests),
     poolWrapped: saturation.eventsUsed > pools.saturation.length || fixed.eventsUsed > pools.fixed.length,
+    roundRates: [saturation.reqPerSec],
   };
 }
 
@@ -258,6 +260,86 @@ const serviceProgress = (url: string) => async () => {
   return { done: Number(row.done), dead: Number(row.dead), firstAt: row.first, lastAt: row.last };
 };
 
+/** One side's rounds as one figure: counts and durations summed, latency percentiles averaged over the rounds. */
+function combineLoads(rounds: readonly LoadResult[]): LoadResult {
+  const sum = (pick: (load: LoadResult) => number) => rounds.reduce((total, load) => total + pick(load), 0);
+  const mean = (pick: (load: LoadResult) => number) => sum(pick) / rounds.length;
+  const requests = sum((load) => load.requests);
+  const durationSeconds = sum((load) => load.durationSeconds);
+  return {
+    requests,
+    status2xx: sum((load) => load.status2xx),
+    non2xx: sum((load) => load.non2xx),
+    errors: sum((load) => load.errors),
+    timeouts: sum((load) => load.timeouts),
+    durationSeconds,
+    reqPerSec: requests / durationSeconds,
+    latency: {
+      p50: mean((load) => load.latency.p50),
+      p99: mean((load) => load.latency.p99),
+      p999: mean((load) => load.latency.p999),
+      max: Math.max(...rounds.map((load) => load.latency.max)),
+      mean: mean((load) => load.latency.mean),
+    },
+    startedAt: Math.min(...rounds.map((load) => load.startedAt)),
+    finishedAt: Math.max(...rounds.map((load) => load.finishedAt)),
+    eventsUsed: Math.max(...rounds.map((load) => load.eventsUsed)),
+    generatorCpuMicros: sum((load) => load.generatorCpuMicros),
+  };
+}
+
+function combineIntakes(rounds: readonly IntakeFigures[]): IntakeFigures {
+  const requests = rounds.reduce((total, figures) => total + figures.saturation.requests, 0);
+  const perRequest = (pick: (figures: IntakeFigures) => number) =>
+    rounds.reduce((total, figures) => total + pick(figures) * figures.saturation.requests, 0) / Math.max(1, requests);
+  return {
+    saturation: combineLoads(rounds.map((figures) => figures.saturation)),
+    fixed: combineLoads(rounds.map((figures) => figures.fixed)),
+    serverCpuMicrosPerRequest: perRequest((figures) => figures.serverCpuMicrosPerRequest),
+    redisCpuMicrosPerRequest: rounds.some((figures) => figures.redisCpuMicrosPerRequest === null)
+      ? null
+      : perRequest((figures) => figures.redisCpuMicrosPerRequest ?? 0),
+    poolWrapped: rounds.some((figures) => figures.poolWrapped),
+    roundRates: rounds.map((figures) => figures.saturation.reqPerSec),
+  };
+}
+
+/**
+ * The intake alone (nothing consumes): baseline (a) and the service's API process take turns over
+ * `intakeRounds` rounds, as the drains do, each on a fresh process and queue prefix.
+ */
+async function measureIntakes(pools: Pools, redisPid: number | null): Promise<{ baseline: IntakeFigures; service: IntakeFigures }> {
+  const intakeDb = await createScratchDatabase(settings.adminUrl, 'bench_intake');
+  databases.push(intakeDb);
+  const baseline: IntakeFigures[] = [];
+  const service: IntakeFigures[] = [];
+  const measureBaseline = async (round: number) => {
+    const queuePrefix = prefix(`a${round}`);
+    const server = await start('baseline-intake', baselineEnv(queuePrefix, ''), `baseline-intake-${round}`, true);
+    baseline.push(await measureIntake(`baseline (a) #${round}`, server, pools, redisPid));
+    await stop(server);
+    await deletePrefix(settings.redisUrl, queuePrefix);
+  };
+  const measureService = async (round: number) => {
+    const queuePrefix = prefix(`svc-intake${round}`);
+    const api = await start('api', { ...serviceEnv(queuePrefix, intakeDb.url), RUN_MIGRATIONS: 'false' }, `service-api-${round}`, true);
+    service.push(await measureIntake(`service #${round}`, api, pools, redisPid));
+    await stop(api);
+    await deletePrefix(settings.redisUrl, queuePrefix);
+  };
+  for (let round = 1; round <= settings.intakeRounds; round++) {
+    if (round % 2 === 1) {
+      await measureBaseline(round);
+      await measureService(round);
+    } else {
+      await measureService(round);
+      await measureBaseline(round);
+    }
+    log(`intake round ${round}: ${(service[round - 1].saturation.reqPerSec / baseline[round - 1].saturation.reqPerSec).toFixed(2)}×`);
+  }
+  return { baseline: combineIntakes(baseline), service: combineIntakes(service) };
+}
+
 async function baselineDrain(pools: Pools, redisPid: number | null, round: number): Promise<DrainFigures> {
   const db = await createScratchDatabase(settings.adminUrl, 'bench_base');
   databases.push(db);
@@ -273,6 +355,7 @@ async function baselineDrain(pools: Pools, redisPid: number | null, round: numbe
   });
   await stop(intake);
   await stop(worker);
+  await deletePrefix(settings.redisUrl, queuePrefix);
   return figures;
 }
 
@@ -285,6 +368,7 @@ async function serviceDrain(pools: Pools, redisPid: number | null, round: number
   const figures = await measureDrain(`service #${round}`, api, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, serviceProgress(db.url));
   await stop(api);
   await stop(worker);
+  await deletePrefix(settings.redisUrl, queuePrefix);
   return figures;
 }
 
@@ -355,16 +439,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  // Intake, nothing consuming: baseline (a) then the service's API process.
-  const baselineIntake = await start('baseline-intake', baselineEnv(prefix('a'), ''), 'baseline-intake', true);
-  const baseline = await measureIntake('baseline (a)', baselineIntake, pools, redisPid);
-  await stop(baselineIntake);
-
-  const intakeDb = await createScratchDatabase(settings.adminUrl, 'bench_intake');
-  databases.push(intakeDb);
-  const api = await start('api', { ...serviceEnv(prefix('svc-intake'), intakeDb.url), RUN_MIGRATIONS: 'false' }, 'service-api', true);
-  const service = await measureIntake('service', api, pools, redisPid);
-  await stop(api);
+  const { baseline, service } = await measureIntakes(pools, redisPid);
   if (settings.intakeOnly) {
     log(`intake only: service ${service.saturation.reqPerSec.toFixed(0)} req/s vs baseline ${baseline.saturation.reqPerSec.toFixed(0)} ` +
       `(${(service.saturation.reqPerSec / baseline.saturation.reqPerSec).toFixed(2)}×); CPU µs/request ${service.serverCpuMicrosPerRequest.toFixed(0)} vs ` +
@@ -417,6 +492,7 @@ async function main(): Promise<void> {
       drainEvents: settings.drainEvents,
       drainWarmupEvents: settings.drainWarmupEvents,
       drainRounds: settings.drainRounds,
+      intakeRounds: settings.intakeRounds,
     },
     machine,
     service: { intake: service, drain: drains.service, backlog: serviceBacklog },

@@ -11,6 +11,8 @@ export interface IntakeFigures {
   redisCpuMicrosPerRequest: number | null;
   /** The pre-signed pool ran out and events were sent twice (then the figures flatter the target). */
   poolWrapped: boolean;
+  /** Saturation req/s of each round, when the figure sums several. */
+  roundRates: number[];
 }
 
 export interface DrainFigures {
@@ -48,6 +50,7 @@ export interface BenchFigures {
     drainEvents: number;
     drainWarmupEvents: number;
     drainRounds: number;
+    intakeRounds: number;
   };
   machine: Machine;
   service: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures };
@@ -163,7 +166,8 @@ export function renderMarkdownResults(f: BenchFigures): string {
     md(['---', '---:', '---:', '---:', '---', '---']),
     ...rows(f).map(md),
     '',
-    `Saturation: ${f.settings.connections} connections for ${f.settings.seconds} s after a ${f.settings.warmupSeconds} s warm-up; fixed rate: autocannon \`overallRate\` ${f.settings.fixedRate} over ${f.settings.fixedConnections} connections for ${f.settings.seconds} s.`,
+    `Intake: ${f.settings.intakeRounds} rounds, the two sides taking turns on fresh processes and queues; saturation: ${f.settings.connections} connections for ${f.settings.seconds} s after a ${f.settings.warmupSeconds} s warm-up; fixed rate: autocannon \`overallRate\` ${f.settings.fixedRate} over ${f.settings.fixedConnections} connections for ${f.settings.seconds} s. ` +
+      `Req/s over all rounds; latencies are the mean of the rounds' percentiles; saturation ratio per round ${f.service.intake.roundRates.map((rate, i) => ratio(rate, f.baseline.intake.roundRates[i])).join(', ')}.`,
     `Drain: ${f.settings.drainRounds} rounds, the two sides taking turns on fresh processes, databases and queues; in each, after a warm-up drain of ${fmt(f.settings.drainWarmupEvents)} other events, ${fmt(f.settings.drainEvents)} events posted at saturation to the intake while the worker runs. ` +
       `Service ${fmt(f.service.drain.processed)} processed/ignored${f.service.drain.dead ? `, ${f.service.drain.dead} dead` : ''} in ${fmt(f.service.drain.seconds, 1)} s, baseline ${fmt(f.baseline.drain.processed)} in ${fmt(f.baseline.drain.seconds, 1)} s; ` +
       `ratio per round ${f.service.drain.roundRates.map((rate, i) => ratio(rate, f.baseline.drain.roundRates[i])).join(', ')}.`,
