@@ -2,21 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScratchDatabase, queryOnce, ScratchDatabase } from './support/database.js';
+import { adminQuery, createScratchDatabase, postmasterPid, queryOnce, ScratchDatabase } from './support/database.js';
 import { buildEvents, SignedEvent } from './support/events.js';
 import { LoadResult, runLoad } from './support/load.js';
 import { describeMachine } from './support/machine.js';
-import { Child, postgresCpuByPid, postgresCpuSince, processCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
+import { Child, processCpuMicros, processTreeCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
 import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
 
 /**
  * `npm run bench`: the service (built api and worker processes) against two bare baselines on the
  * same Redis and Postgres: intake throughput and latency, then the drain into Postgres.
- * Settings: BENCH_REDIS_URL, BENCH_DATABASE_URL (an admin connection; fresh databases are created
- * and dropped), BENCH_SECONDS, BENCH_DRAIN_EVENTS, BENCH_CPU_PROF=1 (profiles the service's and the baselines' processes),
- * BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md), BENCH_PHASES=intake (the intake phases only, printed).
+ * Settings (docs/benchmarks.md): BENCH_REDIS_URL, BENCH_DATABASE_URL (an admin connection; fresh
+ * databases are created and dropped), BENCH_SECONDS, BENCH_INTAKE_ROUNDS, BENCH_DRAIN_ROUNDS,
+ * BENCH_DRAIN_EVENTS, BENCH_DRAIN_WARMUP_EVENTS, BENCH_MAX_RATE, BENCH_CPU_PROF=1 (profiles the
+ * service's and the baselines' processes), BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md),
+ * BENCH_PHASES=intake|drain (those phases only, printed), BENCH_KEEP_LOGS=1.
  */
+/** A number of rounds: even, so that each side goes first as often as the other. */
+function evenRounds(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 2 || value % 2 !== 0) throw new Error(`${name} must be an even integer of at least 2, not ${process.env[name]}`);
+  return value;
+}
+
 const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -27,8 +36,8 @@ const settings = {
   fixedConnections: 10,
   drainEvents: Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000),
   drainWarmupEvents: Number(process.env.BENCH_DRAIN_WARMUP_EVENTS ?? 3_000),
-  drainRounds: Number(process.env.BENCH_DRAIN_ROUNDS ?? 3),
-  intakeRounds: Number(process.env.BENCH_INTAKE_ROUNDS ?? 2),
+  drainRounds: evenRounds('BENCH_DRAIN_ROUNDS', 4),
+  intakeRounds: evenRounds('BENCH_INTAKE_ROUNDS', 2),
   drainTimeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 150_000),
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   writeDoc: process.env.BENCH_WRITE_DOC !== '0',
@@ -88,47 +97,70 @@ function baselineEnv(queuePrefix: string, databaseUrl: string): Record<string, s
   return { REDIS_URL: settings.redisUrl, DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, FLEXPORT_WEBHOOK_SECRETS: SECRET };
 }
 
-interface Pools {
+interface IntakePools {
   warmup: SignedEvent[];
   saturation: SignedEvent[];
   fixed: SignedEvent[];
-  drain: SignedEvent[];
-  drainWarmup: SignedEvent[];
 }
 
-function buildPools(): Pools {
+interface DrainPools {
+  measured: SignedEvent[];
+  warmup: SignedEvent[];
+}
+
+/** Every round runs on a fresh queue prefix, so the rounds may send the same events. */
+function intakePools(): IntakePools {
   const warmup = settings.maxRate * settings.warmupSeconds;
   const saturation = settings.maxRate * settings.seconds;
   const fixed = Math.ceil(settings.fixedRate * settings.seconds * 1.2);
   const all = buildEvents({ count: warmup + saturation + fixed, secret: SECRET, tag: `b${runId}`, shipments: 2000 });
+  return { warmup: all.slice(0, warmup), saturation: all.slice(warmup, warmup + saturation), fixed: all.slice(warmup + saturation) };
+}
+
+/** The drains run on fresh prefixes and databases, so they may reuse events the intake runs sent elsewhere. */
+function drainPools(): DrainPools {
   return {
-    warmup: all.slice(0, warmup),
-    saturation: all.slice(warmup, warmup + saturation),
-    fixed: all.slice(warmup + saturation),
-    // The drain runs on fresh prefixes and databases, so it may reuse events the intake runs sent elsewhere.
-    drain: buildEvents({ count: settings.drainEvents, secret: SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
-    drainWarmup: buildEvents({ count: settings.drainWarmupEvents, secret: SECRET, tag: `w${runId}`, shipments: Math.ceil(settings.drainWarmupEvents / 10) }),
+    measured: buildEvents({ count: settings.drainEvents, secret: SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
+    warmup: buildEvents({ count: settings.drainWarmupEvents, secret: SECRET, tag: `w${runId}`, shipments: Math.ceil(settings.drainWarmupEvents / 10) }),
   };
 }
 
-async function cpuOf(pid: number | null): Promise<number> {
+function timed<T>(label: string, build: () => T): T {
+  const started = Date.now();
+  const built = build();
+  log(`built the ${label} events in ${Date.now() - started} ms`);
+  return built;
+}
+
+/** The shared servers whose CPU the bench reads, when they run on this machine. */
+interface Servers {
+  redisPid: number | null;
+  postmasterPid: number | null;
+}
+
+/** A server's CPU so far, or 0 when it does not run on this machine (or has gone). */
+function serverCpu(pid: number | null, read: (pid: number) => number): number {
   if (pid === null) return 0;
   try {
-    return processCpuMicros(pid);
+    return read(pid);
   } catch {
     return 0;
   }
 }
 
-async function measureIntake(label: string, server: Child, pools: Pools, redisPid: number | null): Promise<IntakeFigures> {
+const redisCpu = (pid: number | null) => serverCpu(pid, processCpuMicros);
+/** The postmaster and every backend it started, ended ones included. */
+const clusterCpu = (pid: number | null) => serverCpu(pid, processTreeCpuMicros);
+
+async function measureIntake(label: string, server: Child, pools: IntakePools, { redisPid }: Servers): Promise<IntakeFigures> {
   log(`${label}: warm-up ${settings.warmupSeconds}s`);
   await runLoad({ url: server.url, events: pools.warmup, connections: settings.connections, duration: settings.warmupSeconds });
   log(`${label}: saturation ${settings.seconds}s at ${settings.connections} connections`);
   const cpuBefore = server.cpuMicros();
-  const redisBefore = await cpuOf(redisPid);
+  const redisBefore = redisCpu(redisPid);
   const saturation = await runLoad({ url: server.url, events: pools.saturation, connections: settings.connections, duration: settings.seconds });
   const serverCpu = server.cpuMicros() - cpuBefore;
-  const redisCpu = (await cpuOf(redisPid)) - redisBefore;
+  const redisSpent = redisCpu(redisPid) - redisBefore;
   log(`${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`);
   log(`${label}: fixed ${settings.fixedRate} req/s for ${settings.seconds}s at ${settings.fixedConnections} connections`);
   const fixed = await runLoad({
@@ -143,7 +175,7 @@ async function measureIntake(label: string, server: Child, pools: Pools, redisPi
     saturation,
     fixed,
     serverCpuMicrosPerRequest: serverCpu / Math.max(1, saturation.requests),
-    redisCpuMicrosPerRequest: redisPid === null ? null : redisCpu / Math.max(1, saturation.requests),
+    redisCpuMicrosPerRequest: redisPid === null ? null : redisSpent / Math.max(1, saturation.requests),
     poolWrapped: saturation.eventsUsed > pools.saturation.length || fixed.eventsUsed > pools.fixed.length,
     roundRates: [saturation.reqPerSec],
   };
@@ -152,19 +184,34 @@ async function measureIntake(label: string, server: Child, pools: Pools, redisPi
 interface DrainProgress {
   done: number;
   dead: number;
-  lastAt: Date | null;
+}
+
+/**
+ * How far a drain is, read from its database. `counts` is polled while the processes under test run,
+ * so it must cost Postgres little (an index, never the payloads); `span` scans once, at the end.
+ */
+interface ProgressSource {
+  counts(): Promise<DrainProgress>;
+  /** The first and last processed_at. */
+  span(): Promise<{ firstAt: Date | null; lastAt: Date | null }>;
+}
+
+/** Polls `source` until `expected` more events than `settled` are final, or the drain timeout passes. */
+async function waitUntilFinal(source: ProgressSource, expected: number, settled: DrainProgress) {
+  const deadline = Date.now() + settings.drainTimeoutMs;
+  const final = (state: DrainProgress) => state.done + state.dead - settled.done - settled.dead >= expected;
+  let state = await source.counts().catch(() => settled);
+  while (!final(state) && Date.now() < deadline) {
+    await sleep(250);
+    state = await source.counts().catch(() => state);
+  }
+  return { state, finished: final(state) };
 }
 
 /** Posts `events` and waits until Postgres holds them all (or the drain timeout passes). */
-async function postAndWait(intake: Child, events: SignedEvent[], settled: number, progress: () => Promise<DrainProgress>) {
+async function postAndWait(intake: Child, events: SignedEvent[], settled: DrainProgress, source: ProgressSource) {
   const load: LoadResult = await runLoad({ url: intake.url, events, connections: settings.connections, amount: events.length });
-  const deadline = Date.now() + settings.drainTimeoutMs;
-  let state = await progress();
-  while (state.done + state.dead - settled < load.status2xx && Date.now() < deadline) {
-    await sleep(250);
-    state = await progress();
-  }
-  return { load, state, finished: state.done + state.dead - settled >= load.status2xx };
+  return { load, ...(await waitUntilFinal(source, load.status2xx, settled)) };
 }
 
 /**
@@ -175,31 +222,33 @@ async function measureDrain(
   label: string,
   intake: Child,
   worker: Child,
-  events: { warmup: SignedEvent[]; measured: SignedEvent[] },
-  redisPid: number | null,
-  progress: () => Promise<DrainProgress>,
+  events: DrainPools,
+  { redisPid, postmasterPid }: Servers,
+  progress: ProgressSource,
 ): Promise<DrainFigures> {
   log(`${label}: warm-up drain of ${events.warmup.length} events`);
-  const warmup = await postAndWait(intake, events.warmup, 0, progress);
+  const warmup = await postAndWait(intake, events.warmup, { done: 0, dead: 0 }, progress);
   if (!warmup.finished) throw new Error(`${label}: the warm-up drain did not finish`);
-  const settled = warmup.state.done + warmup.state.dead;
+  // The warm-up's dirty pages are written now, not during the measured drain.
+  await adminQuery(settings.adminUrl, 'CHECKPOINT');
   log(`${label}: drain of ${events.measured.length} events`);
   const workerCpuBefore = worker.cpuMicros();
   const intakeCpuBefore = intake.cpuMicros();
-  const redisCpuBefore = await cpuOf(redisPid);
-  const postgresBefore = postgresCpuByPid();
-  const { load, state, finished } = await postAndWait(intake, events.measured, settled, progress);
+  const redisCpuBefore = redisCpu(redisPid);
+  const postgresCpuBefore = clusterCpu(postmasterPid);
+  const { load, state, finished } = await postAndWait(intake, events.measured, warmup.state, progress);
   const processed = state.done - warmup.state.done;
   const dead = state.dead - warmup.state.dead;
   const perEvent = (micros: number) => micros / Math.max(1, processed);
   const cpuPerEvent = {
     intake: perEvent(intake.cpuMicros() - intakeCpuBefore),
     worker: perEvent(worker.cpuMicros() - workerCpuBefore),
-    redis: redisPid === null ? null : perEvent((await cpuOf(redisPid)) - redisCpuBefore),
-    postgres: perEvent(postgresCpuSince(postgresBefore)),
+    redis: redisPid === null ? null : perEvent(redisCpu(redisPid) - redisCpuBefore),
+    postgres: postmasterPid === null ? null : perEvent(clusterCpu(postmasterPid) - postgresCpuBefore),
     generator: perEvent(load.generatorCpuMicros),
   };
-  const endMs = finished && state.lastAt ? state.lastAt.getTime() : Date.now();
+  const { lastAt } = finished ? await progress.span() : { lastAt: null };
+  const endMs = lastAt ? lastAt.getTime() : Date.now();
   const seconds = (endMs - load.startedAt) / 1000;
   log(`${label}: posted in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)}s (${load.status2xx} answered 2xx); ` +
     `${processed} processed${dead ? `, ${dead} dead` : ''} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
@@ -227,38 +276,58 @@ async function measureBacklog(
   intake: Child,
   startWorker: () => Promise<Child>,
   events: SignedEvent[],
-  progress: () => Promise<DrainProgress & { firstAt: Date | null }>,
+  progress: ProgressSource,
 ): Promise<BacklogFigures> {
   log(`${label}: backlog of ${events.length} events, queued with no worker running`);
   const load = await runLoad({ url: intake.url, events, connections: settings.connections, amount: events.length });
   await stop(intake);
   const worker = await startWorker();
   const cpuBefore = worker.cpuMicros();
-  const deadline = Date.now() + settings.drainTimeoutMs;
-  const none = { done: 0, dead: 0, firstAt: null, lastAt: null };
-  let state = await progress().catch(() => none);
-  while (state.done + state.dead < load.status2xx && Date.now() < deadline) {
-    await sleep(250);
-    state = await progress().catch(() => state);
-  }
+  const { state, finished } = await waitUntilFinal(progress, load.status2xx, { done: 0, dead: 0 });
   const cpu = worker.cpuMicros() - cpuBefore;
   await stop(worker);
-  const finished = state.done + state.dead >= load.status2xx;
-  const seconds = state.firstAt && state.lastAt ? (state.lastAt.getTime() - state.firstAt.getTime()) / 1000 : NaN;
+  const { firstAt, lastAt } = await progress.span();
+  const seconds = firstAt && lastAt ? (lastAt.getTime() - firstAt.getTime()) / 1000 : NaN;
   log(`${label}: worker drained ${state.done} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
   return { events: load.status2xx, processed: state.done, seconds, eventsPerSecond: state.done / seconds, finished, workerCpuMicrosPerEvent: cpu / Math.max(1, state.done) };
 }
 
-const serviceProgress = (url: string) => async () => {
-  const [row] = await queryOnce<{ done: string; dead: string; first: Date | null; last: Date | null }>(
-    url,
-    `SELECT count(*) FILTER (WHERE status IN ('processed', 'ignored')) AS done,
-            count(*) FILTER (WHERE status = 'dead') AS dead,
-            min(processed_at) AS first, max(processed_at) AS last
-       FROM event_log`,
-  );
-  return { done: Number(row.done), dead: Number(row.dead), firstAt: row.first, lastAt: row.last };
-};
+function baselineProgress(url: string): ProgressSource {
+  return {
+    counts: async () => {
+      const [row] = await queryOnce<{ done: string }>(url, 'SELECT count(*) AS done FROM baseline_processed_events');
+      return { done: Number(row.done), dead: 0 };
+    },
+    span: async () => {
+      const [row] = await queryOnce<{ first: Date | null; last: Date | null }>(
+        url,
+        'SELECT min(processed_at) AS first, max(processed_at) AS last FROM baseline_processed_events',
+      );
+      return { firstAt: row.first, lastAt: row.last };
+    },
+  };
+}
+
+/** The event log holds each payload: a full scan four times a second cost Postgres more than the drain's own reads. */
+function serviceProgress(url: string): ProgressSource {
+  return {
+    counts: async () => {
+      const [row] = await queryOnce<{ done: string; dead: string }>(
+        url,
+        `SELECT (SELECT count(*) FROM event_log WHERE status IN ('processed', 'ignored')) AS done,
+                (SELECT count(*) FROM event_log WHERE status = 'dead') AS dead`,
+      );
+      return { done: Number(row.done), dead: Number(row.dead) };
+    },
+    span: async () => {
+      const [row] = await queryOnce<{ first: Date | null; last: Date | null }>(
+        url,
+        'SELECT min(processed_at) AS first, max(processed_at) AS last FROM event_log',
+      );
+      return { firstAt: row.first, lastAt: row.last };
+    },
+  };
+}
 
 /** One side's rounds as one figure: counts and durations summed, latency percentiles averaged over the rounds. */
 function combineLoads(rounds: readonly LoadResult[]): LoadResult {
@@ -304,71 +373,74 @@ function combineIntakes(rounds: readonly IntakeFigures[]): IntakeFigures {
   };
 }
 
+type Side = 'baseline' | 'service';
+
 /**
- * The intake alone (nothing consumes): baseline (a) and the service's API process take turns over
- * `intakeRounds` rounds, as the drains do, each on a fresh process and queue prefix.
+ * Runs `measure` for both sides over `count` rounds, taking turns: the baseline first in odd rounds,
+ * the service first in even ones (an even count, so each goes first as often as the other). This
+ * VM's speed drifts from one minute to the next; turns cancel the drift between the sides.
  */
-async function measureIntakes(pools: Pools, redisPid: number | null): Promise<{ baseline: IntakeFigures; service: IntakeFigures }> {
-  const intakeDb = await createScratchDatabase(settings.adminUrl, 'bench_intake');
-  databases.push(intakeDb);
-  const baseline: IntakeFigures[] = [];
-  const service: IntakeFigures[] = [];
-  const measureBaseline = async (round: number) => {
-    const queuePrefix = prefix(`a${round}`);
-    const server = await start('baseline-intake', baselineEnv(queuePrefix, ''), `baseline-intake-${round}`, true);
-    baseline.push(await measureIntake(`baseline (a) #${round}`, server, pools, redisPid));
-    await stop(server);
-    await deletePrefix(settings.redisUrl, queuePrefix);
-  };
-  const measureService = async (round: number) => {
-    const queuePrefix = prefix(`svc-intake${round}`);
-    const api = await start('api', { ...serviceEnv(queuePrefix, intakeDb.url), RUN_MIGRATIONS: 'false' }, `service-api-${round}`, true);
-    service.push(await measureIntake(`service #${round}`, api, pools, redisPid));
-    await stop(api);
-    await deletePrefix(settings.redisUrl, queuePrefix);
-  };
-  for (let round = 1; round <= settings.intakeRounds; round++) {
-    if (round % 2 === 1) {
-      await measureBaseline(round);
-      await measureService(round);
-    } else {
-      await measureService(round);
-      await measureBaseline(round);
-    }
-    log(`intake round ${round}: ${(service[round - 1].saturation.reqPerSec / baseline[round - 1].saturation.reqPerSec).toFixed(2)}×`);
+async function takeTurns<T>(
+  phase: string,
+  count: number,
+  measure: (side: Side, round: number) => Promise<T>,
+  ratioOf: (service: T, baseline: T) => number,
+): Promise<Record<Side, T[]>> {
+  const results: Record<Side, T[]> = { baseline: [], service: [] };
+  for (let round = 1; round <= count; round++) {
+    const order: Side[] = round % 2 === 1 ? ['baseline', 'service'] : ['service', 'baseline'];
+    for (const side of order) results[side].push(await measure(side, round));
+    log(`${phase} round ${round}: ${ratioOf(results.service[round - 1], results.baseline[round - 1]).toFixed(2)}×`);
   }
-  return { baseline: combineIntakes(baseline), service: combineIntakes(service) };
+  return results;
 }
 
-async function baselineDrain(pools: Pools, redisPid: number | null, round: number): Promise<DrainFigures> {
-  const db = await createScratchDatabase(settings.adminUrl, 'bench_base');
+/** The intake alone (nothing consumes), each round on a fresh process and queue prefix. */
+async function measureIntakes(pools: IntakePools, servers: Servers): Promise<Record<Side, IntakeFigures>> {
+  const intakeDb = await createScratchDatabase(settings.adminUrl, 'bench_intake');
+  databases.push(intakeDb);
+  const rounds = await takeTurns(
+    'intake',
+    settings.intakeRounds,
+    async (side, round) => {
+      const queuePrefix = prefix(`${side === 'baseline' ? 'a' : 'svc-intake'}${round}`);
+      const server =
+        side === 'baseline'
+          ? await start('baseline-intake', baselineEnv(queuePrefix, ''), `baseline-intake-${round}`, true)
+          : await start('api', { ...serviceEnv(queuePrefix, intakeDb.url), RUN_MIGRATIONS: 'false' }, `service-api-${round}`, true);
+      const figures = await measureIntake(`${side === 'baseline' ? 'baseline (a)' : 'service'} #${round}`, server, pools, servers);
+      await stop(server);
+      await deletePrefix(settings.redisUrl, queuePrefix);
+      return figures;
+    },
+    (service, baseline) => service.saturation.reqPerSec / baseline.saturation.reqPerSec,
+  );
+  return { baseline: combineIntakes(rounds.baseline), service: combineIntakes(rounds.service) };
+}
+
+/** One drain of one side on a fresh database, queue prefix and pair of processes, all removed after it. */
+async function drainOnce(side: Side, round: number, pools: DrainPools, servers: Servers): Promise<DrainFigures> {
+  const db = await createScratchDatabase(settings.adminUrl, side === 'baseline' ? 'bench_base' : 'bench_svc');
   databases.push(db);
-  const queuePrefix = prefix(`b${round}`);
-  const worker = await start('baseline-worker', baselineEnv(queuePrefix, db.url), `baseline-worker-${round}`, true);
-  const intake = await start('baseline-intake', baselineEnv(queuePrefix, ''), `baseline-intake-drain-${round}`, true);
-  const figures = await measureDrain(`baseline (b) #${round}`, intake, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, async () => {
-    const [row] = await queryOnce<{ done: string; last: Date | null }>(
-      db.url,
-      'SELECT count(*) AS done, max(processed_at) AS last FROM baseline_processed_events',
-    );
-    return { done: Number(row.done), dead: 0, lastAt: row.last };
-  });
+  const queuePrefix = prefix(`${side === 'baseline' ? 'b' : 'svc-drain'}${round}`);
+  let intake: Child;
+  let worker: Child;
+  let progress: ProgressSource;
+  if (side === 'baseline') {
+    worker = await start('baseline-worker', baselineEnv(queuePrefix, db.url), `baseline-worker-${round}`, true);
+    intake = await start('baseline-intake', baselineEnv(queuePrefix, ''), `baseline-intake-drain-${round}`, true);
+    progress = baselineProgress(db.url);
+  } else {
+    worker = await start('worker', serviceEnv(queuePrefix, db.url), `service-worker-${round}`, true);
+    intake = await start('api', { ...serviceEnv(queuePrefix, db.url), RUN_MIGRATIONS: 'false' }, `service-api-drain-${round}`, true);
+    progress = serviceProgress(db.url);
+  }
+  const figures = await measureDrain(`${side === 'baseline' ? 'baseline (b)' : 'service'} #${round}`, intake, worker, pools, servers, progress);
   await stop(intake);
   await stop(worker);
   await deletePrefix(settings.redisUrl, queuePrefix);
-  return figures;
-}
-
-async function serviceDrain(pools: Pools, redisPid: number | null, round: number): Promise<DrainFigures> {
-  const db = await createScratchDatabase(settings.adminUrl, 'bench_svc');
-  databases.push(db);
-  const queuePrefix = prefix(`svc-drain${round}`);
-  const worker = await start('worker', serviceEnv(queuePrefix, db.url), `service-worker-${round}`, true);
-  const api = await start('api', { ...serviceEnv(queuePrefix, db.url), RUN_MIGRATIONS: 'false' }, `service-api-drain-${round}`, true);
-  const figures = await measureDrain(`service #${round}`, api, worker, { warmup: pools.drainWarmup, measured: pools.drain }, redisPid, serviceProgress(db.url));
-  await stop(api);
-  await stop(worker);
-  await deletePrefix(settings.redisUrl, queuePrefix);
+  // Its files and autovacuum must not weigh on the next round.
+  await db.drop();
   return figures;
 }
 
@@ -377,7 +449,10 @@ function combineDrains(rounds: readonly DrainFigures[]): DrainFigures {
   const sum = (pick: (figures: DrainFigures) => number) => rounds.reduce((total, figures) => total + pick(figures), 0);
   const processed = sum((figures) => figures.processed);
   const seconds = sum((figures) => figures.seconds);
-  const cpu = (pick: (cpu: DrainFigures['cpuPerEvent']) => number) => sum((figures) => pick(figures.cpuPerEvent) * figures.processed) / Math.max(1, processed);
+  const cpu = (pick: (cpu: DrainFigures['cpuPerEvent']) => number | null) =>
+    rounds.some((figures) => pick(figures.cpuPerEvent) === null)
+      ? null
+      : sum((figures) => (pick(figures.cpuPerEvent) ?? 0) * figures.processed) / Math.max(1, processed);
   return {
     events: sum((figures) => figures.events),
     processed,
@@ -387,36 +462,25 @@ function combineDrains(rounds: readonly DrainFigures[]): DrainFigures {
     finished: rounds.every((figures) => figures.finished),
     postNon2xx: sum((figures) => figures.postNon2xx),
     cpuPerEvent: {
-      intake: cpu((c) => c.intake),
-      worker: cpu((c) => c.worker),
-      redis: rounds.some((figures) => figures.cpuPerEvent.redis === null) ? null : cpu((c) => c.redis ?? 0),
+      intake: cpu((c) => c.intake) ?? 0,
+      worker: cpu((c) => c.worker) ?? 0,
+      redis: cpu((c) => c.redis),
       postgres: cpu((c) => c.postgres),
-      generator: cpu((c) => c.generator),
+      generator: cpu((c) => c.generator) ?? 0,
     },
     roundRates: rounds.map((figures) => figures.eventsPerSecond),
   };
 }
 
-/**
- * Intake and worker together, from the first POST until Postgres holds every event. The machine's
- * speed drifts by tens of percent from one minute to the next, so the two sides take turns over
- * `drainRounds` rounds (baseline first in odd rounds, service first in even ones) and each side's
- * figure is all its events over all its seconds.
- */
-async function measureDrains(pools: Pools, redisPid: number | null): Promise<{ baseline: DrainFigures; service: DrainFigures }> {
-  const baseline: DrainFigures[] = [];
-  const service: DrainFigures[] = [];
-  for (let round = 1; round <= settings.drainRounds; round++) {
-    if (round % 2 === 1) {
-      baseline.push(await baselineDrain(pools, redisPid, round));
-      service.push(await serviceDrain(pools, redisPid, round));
-    } else {
-      service.push(await serviceDrain(pools, redisPid, round));
-      baseline.push(await baselineDrain(pools, redisPid, round));
-    }
-    log(`drain round ${round}: ${(service[round - 1].eventsPerSecond / baseline[round - 1].eventsPerSecond).toFixed(2)}×`);
-  }
-  return { baseline: combineDrains(baseline), service: combineDrains(service) };
+/** Intake and worker together, from the first POST until Postgres holds every event. */
+async function measureDrains(pools: DrainPools, servers: Servers): Promise<Record<Side, DrainFigures>> {
+  const rounds = await takeTurns(
+    'drain',
+    settings.drainRounds,
+    (side, round) => drainOnce(side, round, pools, servers),
+    (service, baseline) => service.eventsPerSecond / baseline.eventsPerSecond,
+  );
+  return { baseline: combineDrains(rounds.baseline), service: combineDrains(rounds.service) };
 }
 
 async function main(): Promise<void> {
@@ -427,19 +491,20 @@ async function main(): Promise<void> {
   if (loadBefore[0] > machine.cores * 0.5) {
     log(`warning: load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${machine.cores} cores: other work competes with the bench`);
   }
-  const redisPid = await redisServerPid(settings.redisUrl).catch(() => null);
-  const generated = Date.now();
-  const pools = buildPools();
-  log(`built ${pools.warmup.length + pools.saturation.length + pools.fixed.length + pools.drain.length + pools.drainWarmup.length} signed events in ${Date.now() - generated} ms`);
+  const servers: Servers = {
+    redisPid: await redisServerPid(settings.redisUrl).catch(() => null),
+    postmasterPid: await postmasterPid(settings.adminUrl).catch(() => null),
+  };
+  const drainEvents = timed('drain', drainPools);
 
   if (settings.drainOnly) {
-    const drains = await measureDrains(pools, redisPid);
+    const drains = await measureDrains(drainEvents, servers);
     log(`drain only: service ${drains.service.eventsPerSecond.toFixed(0)} events/s vs baseline ${drains.baseline.eventsPerSecond.toFixed(0)} ` +
       `(${(drains.service.eventsPerSecond / drains.baseline.eventsPerSecond).toFixed(2)}×)`);
     return;
   }
 
-  const { baseline, service } = await measureIntakes(pools, redisPid);
+  const { baseline, service } = await measureIntakes(timed('intake', intakePools), servers);
   if (settings.intakeOnly) {
     log(`intake only: service ${service.saturation.reqPerSec.toFixed(0)} req/s vs baseline ${baseline.saturation.reqPerSec.toFixed(0)} ` +
       `(${(service.saturation.reqPerSec / baseline.saturation.reqPerSec).toFixed(2)}×); CPU µs/request ${service.serverCpuMicrosPerRequest.toFixed(0)} vs ` +
@@ -447,7 +512,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const drains = await measureDrains(pools, redisPid);
+  const drains = await measureDrains(drainEvents, servers);
 
   // The workers alone, on a backlog.
   const baseBacklogDb = await createScratchDatabase(settings.adminUrl, 'bench_base_backlog');
@@ -459,14 +524,8 @@ async function main(): Promise<void> {
     'baseline (b)',
     await start('baseline-intake', baselineEnv(baseBacklogPrefix, ''), 'baseline-intake-backlog'),
     () => start('baseline-worker', baselineEnv(baseBacklogPrefix, baseBacklogDb.url), 'baseline-worker-backlog'),
-    pools.drain,
-    async () => {
-      const [row] = await queryOnce<{ done: string; first: Date | null; last: Date | null }>(
-        baseBacklogDb.url,
-        'SELECT count(*) AS done, min(processed_at) AS first, max(processed_at) AS last FROM baseline_processed_events',
-      );
-      return { done: Number(row.done), dead: 0, firstAt: row.first, lastAt: row.last };
-    },
+    drainEvents.measured,
+    baselineProgress(baseBacklogDb.url),
   );
   const svcBacklogDb = await createScratchDatabase(settings.adminUrl, 'bench_svc_backlog');
   databases.push(svcBacklogDb);
@@ -476,7 +535,7 @@ async function main(): Promise<void> {
     'service',
     await start('api', serviceEnv(svcBacklogPrefix, svcBacklogDb.url), 'service-api-backlog'),
     () => start('worker', serviceEnv(svcBacklogPrefix, svcBacklogDb.url), 'service-worker-backlog', true),
-    pools.drain,
+    drainEvents.measured,
     serviceProgress(svcBacklogDb.url),
   );
 

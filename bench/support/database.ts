@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { parentPid } from './processes.js';
 
 export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
@@ -40,6 +41,21 @@ export async function queryOnce<T extends pg.QueryResultRow>(url: string, sql: s
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The pid of the postmaster behind `adminUrl` when it runs on this machine (for its cluster's CPU), else null. */
+export async function postmasterPid(adminUrl: string): Promise<number | null> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    // The backend serving this connection is a child of the postmaster.
+    return parentPid(row.pid);
+  } catch {
+    return null;
   } finally {
     await client.end();
   }

@@ -53,34 +53,39 @@ function ticksPerSecond(): number {
 }
 
 export function processCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces; fields after its closing parenthesis are fixed.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1_000_000) / ticksPerSecond();
+  const fields = statFields(pid);
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond();
 }
 
-/** CPU so far of every process named `postgres` on this machine (the cluster's backends and helpers), by pid. */
-export function postgresCpuByPid(): Map<number, number> {
-  const cpu = new Map<number, number>();
+/** The fields of /proc/<pid>/stat after the command name: index 0 is field 3 (state), so field n is at n - 3. */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; fields after its closing parenthesis are fixed.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+export function parentPid(pid: number): number {
+  return Number(statFields(pid)[1]);
+}
+
+/**
+ * CPU so far of a process and all its children, living and ended (the ended ones once reaped, as a
+ * postmaster reaps its backends): its own time, its reaped children's, and its living children's.
+ * The difference of two readings is the tree's CPU in between, whatever started or ended meanwhile.
+ */
+export function processTreeCpuMicros(pid: number): number {
+  const fields = statFields(pid);
+  let ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      cpu.set(Number(entry), processCpuMicros(Number(entry)));
+      const child = statFields(Number(entry));
+      if (Number(child[1]) === pid) ticks += Number(child[11]) + Number(child[12]);
     } catch {
-      // the process ended meanwhile
+      // the process ended meanwhile; its parent's reaped time will hold it
     }
   }
-  return cpu;
-}
-
-/** CPU the postgres processes spent between two snapshots (a backend that ended meanwhile is not counted). */
-export function postgresCpuSince(before: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, micros] of postgresCpuByPid()) total += micros - (before.get(pid) ?? 0);
-  return total;
+  return (ticks * 1_000_000) / ticksPerSecond();
 }
 
 export async function freePort(): Promise<number> {

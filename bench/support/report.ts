@@ -24,7 +24,7 @@ export interface DrainFigures {
   finished: boolean;
   postNon2xx: number;
   /** CPU µs per event of each party during the drain, first POST to the last event final. */
-  cpuPerEvent: { intake: number; worker: number; redis: number | null; postgres: number; generator: number };
+  cpuPerEvent: { intake: number; worker: number; redis: number | null; postgres: number | null; generator: number };
   /** Events/s of each round, when the figure sums several. */
   roundRates: number[];
 }
@@ -115,13 +115,14 @@ const DRAIN_PARTIES = [
   ['intake', 'intake process'],
   ['worker', 'worker process'],
   ['redis', 'Redis'],
-  ['postgres', 'Postgres (all its processes)'],
+  ['postgres', 'Postgres (its postmaster and backends)'],
   ['generator', 'load generator'],
 ] as const;
 
 /** Where the drain's CPU goes: the parties share the machine's cores, so their sum bounds the drain rate. */
 function drainCpuRows(f: BenchFigures): Row[] {
-  const total = (cpu: DrainFigures['cpuPerEvent']) => cpu.intake + cpu.worker + (cpu.redis ?? 0) + cpu.postgres + cpu.generator;
+  const total = (cpu: DrainFigures['cpuPerEvent']) =>
+    cpu.redis === null || cpu.postgres === null ? null : cpu.intake + cpu.worker + cpu.redis + cpu.postgres + cpu.generator;
   const row = (label: string, service: number | null, baseline: number | null): Row => [
     `drain CPU µs/event: ${label}`,
     service === null ? 'n/a' : fmt(service),

@@ -82,10 +82,15 @@ let stdout: DestinationStream | undefined;
 /**
  * One asynchronous writer per process, shared by every Nest context in it (the all-in-one server
  * has two), so lines never interleave. The lines of 10 ms go out in one write, and a write in
- * flight gathers those that follow; on exit, what is pending is written synchronously.
+ * flight gathers those that follow; on exit (process.exit, an empty event loop, an uncaught
+ * exception) what is held is written synchronously, after what pino's writer holds.
  */
 function stdoutDestination(): DestinationStream {
-  stdout ??= new CoalescingWriter(destination({ dest: 1, sync: false, maxLength: MAX_PENDING_LOG_BYTES }), LOG_COALESCE_MS, 1);
+  if (!stdout) {
+    const writer = new CoalescingWriter(destination({ dest: 1, sync: false, maxLength: MAX_PENDING_LOG_BYTES }), LOG_COALESCE_MS, 1);
+    process.once('exit', () => writer.flushSync());
+    stdout = writer;
+  }
   return stdout;
 }
 
