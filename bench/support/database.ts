@@ -35,14 +35,22 @@ export async function createScratchDatabase(adminUrl: string, label: string): Pr
   };
 }
 
-/** Runs one query on a short-lived connection (polling must not hold a pool open between phases). */
-export async function queryOnce<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
+/**
+ * Runs one query on a short-lived connection (polling must not hold a pool open between phases).
+ * `connectTimeoutMs` bounds the wait for a server that may be down (the fault suite stops its own).
+ */
+export async function queryOnce<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+  connectTimeoutMs?: number,
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 

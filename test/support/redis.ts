@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { deletePrefix as deleteKeysUnder } from '../../bench/support/redis.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -20,12 +21,5 @@ export async function keysUnder(pattern: string, url = TEST_REDIS_URL): Promise<
 
 /** Removes every key a test run wrote under its QUEUE_PREFIX. */
 export async function deletePrefix(prefix: string, url = TEST_REDIS_URL): Promise<void> {
-  const keys = await keysUnder(`${prefix}:*`, url);
-  if (keys.length === 0) return;
-  const redis = new Redis(url);
-  try {
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  } finally {
-    redis.disconnect();
-  }
+  await deleteKeysUnder(url, prefix);
 }

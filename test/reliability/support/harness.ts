@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { queryOnce as queryOnceWithin } from '../../../bench/support/database.js';
 import { SignedEvent } from '../../../bench/support/events.js';
 import { Child, sleep, startProgram, tail } from '../../../bench/support/processes.js';
 import { PostgresCluster } from './postgres-cluster.js';
@@ -151,14 +152,9 @@ export class Deployment {
 
 export const isFinal = (status: string | undefined) => status === 'processed' || status === 'ignored' || status === 'dead';
 
-export async function queryOnce<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/** One query on a short-lived connection, waiting at most 3 s for the server. */
+export function queryOnce<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  return queryOnceWithin<T>(url, sql, params, 3000);
 }
 
 export interface PostOutcome {

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { queryOnce } from '../../../bench/support/database.js';
 import { freePort } from '../../../bench/support/processes.js';
 import { OwnedProcess } from './owned-process.js';
 
@@ -104,17 +105,11 @@ export class PostgresCluster {
     await this.process.signal(mode === 'fast' ? 'SIGINT' : 'SIGQUIT', timeoutMs);
   }
 
-  async answers(): Promise<boolean> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 1000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+  answers(): Promise<boolean> {
+    return queryOnce(this.url, 'SELECT 1', [], 1000).then(
+      () => true,
+      () => false,
+    );
   }
 
   databaseUrl(name: string): string {
@@ -126,14 +121,8 @@ export class PostgresCluster {
     return this.databaseUrl(name);
   }
 
-  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres'): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.databaseUrl(database), connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
+  query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres'): Promise<T[]> {
+    return queryOnce<T>(this.databaseUrl(database), sql, params, 5000);
   }
 
   /** Stops the server (if it runs) and removes its directory. */
