@@ -159,7 +159,7 @@ async function measureIntake(label: string, server: Child, pools: IntakePools, {
   const cpuBefore = server.cpuMicros();
   const redisBefore = redisCpu(redisPid);
   const saturation = await runLoad({ url: server.url, events: pools.saturation, connections: settings.connections, duration: settings.seconds });
-  const serverCpu = server.cpuMicros() - cpuBefore;
+  const serverSpent = server.cpuMicros() - cpuBefore;
   const redisSpent = redisCpu(redisPid) - redisBefore;
   log(`${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`);
   log(`${label}: fixed ${settings.fixedRate} req/s for ${settings.seconds}s at ${settings.fixedConnections} connections`);
@@ -174,7 +174,7 @@ async function measureIntake(label: string, server: Child, pools: IntakePools, {
   return {
     saturation,
     fixed,
-    serverCpuMicrosPerRequest: serverCpu / Math.max(1, saturation.requests),
+    serverCpuMicrosPerRequest: serverSpent / Math.max(1, saturation.requests),
     redisCpuMicrosPerRequest: redisPid === null ? null : redisSpent / Math.max(1, saturation.requests),
     poolWrapped: saturation.eventsUsed > pools.saturation.length || fixed.eventsUsed > pools.fixed.length,
     roundRates: [saturation.reqPerSec],
@@ -329,9 +329,19 @@ function serviceProgress(url: string): ProgressSource {
   };
 }
 
+function sumOf<T>(items: readonly T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}
+
+/** A per-request or per-event figure over several rounds, weighted by their requests or events; null if a round lacks it. */
+function weightedMean<T>(items: readonly T[], pick: (item: T) => number | null, weight: (item: T) => number): number | null {
+  if (items.some((item) => pick(item) === null)) return null;
+  return sumOf(items, (item) => (pick(item) ?? 0) * weight(item)) / Math.max(1, sumOf(items, weight));
+}
+
 /** One side's rounds as one figure: counts and durations summed, latency percentiles averaged over the rounds. */
 function combineLoads(rounds: readonly LoadResult[]): LoadResult {
-  const sum = (pick: (load: LoadResult) => number) => rounds.reduce((total, load) => total + pick(load), 0);
+  const sum = (pick: (load: LoadResult) => number) => sumOf(rounds, pick);
   const mean = (pick: (load: LoadResult) => number) => sum(pick) / rounds.length;
   const requests = sum((load) => load.requests);
   const durationSeconds = sum((load) => load.durationSeconds);
@@ -358,16 +368,12 @@ function combineLoads(rounds: readonly LoadResult[]): LoadResult {
 }
 
 function combineIntakes(rounds: readonly IntakeFigures[]): IntakeFigures {
-  const requests = rounds.reduce((total, figures) => total + figures.saturation.requests, 0);
-  const perRequest = (pick: (figures: IntakeFigures) => number) =>
-    rounds.reduce((total, figures) => total + pick(figures) * figures.saturation.requests, 0) / Math.max(1, requests);
+  const perRequest = (pick: (figures: IntakeFigures) => number | null) => weightedMean(rounds, pick, (figures) => figures.saturation.requests);
   return {
     saturation: combineLoads(rounds.map((figures) => figures.saturation)),
     fixed: combineLoads(rounds.map((figures) => figures.fixed)),
-    serverCpuMicrosPerRequest: perRequest((figures) => figures.serverCpuMicrosPerRequest),
-    redisCpuMicrosPerRequest: rounds.some((figures) => figures.redisCpuMicrosPerRequest === null)
-      ? null
-      : perRequest((figures) => figures.redisCpuMicrosPerRequest ?? 0),
+    serverCpuMicrosPerRequest: perRequest((figures) => figures.serverCpuMicrosPerRequest) ?? 0,
+    redisCpuMicrosPerRequest: perRequest((figures) => figures.redisCpuMicrosPerRequest),
     poolWrapped: rounds.some((figures) => figures.poolWrapped),
     roundRates: rounds.map((figures) => figures.saturation.reqPerSec),
   };
@@ -446,13 +452,11 @@ async function drainOnce(side: Side, round: number, pools: DrainPools, servers: 
 
 /** The rounds of one side as one figure: events over seconds summed, CPU weighted by events. */
 function combineDrains(rounds: readonly DrainFigures[]): DrainFigures {
-  const sum = (pick: (figures: DrainFigures) => number) => rounds.reduce((total, figures) => total + pick(figures), 0);
+  const sum = (pick: (figures: DrainFigures) => number) => sumOf(rounds, pick);
   const processed = sum((figures) => figures.processed);
   const seconds = sum((figures) => figures.seconds);
   const cpu = (pick: (cpu: DrainFigures['cpuPerEvent']) => number | null) =>
-    rounds.some((figures) => pick(figures.cpuPerEvent) === null)
-      ? null
-      : sum((figures) => (pick(figures.cpuPerEvent) ?? 0) * figures.processed) / Math.max(1, processed);
+    weightedMean(rounds, (figures) => pick(figures.cpuPerEvent), (figures) => figures.processed);
   return {
     events: sum((figures) => figures.events),
     processed,

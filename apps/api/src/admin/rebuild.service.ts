@@ -5,9 +5,6 @@ import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
 import { HandlerRegistry, queryRows } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
 
-/** Every table derived from the event log. Not the log, the dead letters or a notification outbox. */
-export const PROJECTIONS: readonly EntityTarget<ObjectLiteral>[] = PROJECTION_ENTITIES;
-
 /** Serialises rebuilds across API processes (transaction-scoped advisory lock). */
 export const REBUILD_LOCK_KEY = 727_190_002;
 const BATCH = 500;
@@ -48,7 +45,7 @@ export class RebuildService implements OnApplicationBootstrap {
     const report = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await queryRows<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [REBUILD_LOCK_KEY]);
       if (!locked) throw new ConflictException({ error: 'rebuild_in_progress', message: 'another rebuild is running' });
-      const projections = PROJECTIONS.map((target) => this.describe(manager, target));
+      const projections = PROJECTION_ENTITIES.map((target) => this.describe(manager, target));
       const tables = projections.map((p) => quote(p.table)).join(', ');
       await manager.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
       for (const p of projections) {
