@@ -1,5 +1,5 @@
 import { Job, JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
 
@@ -9,26 +9,41 @@ export interface SeenMarker {
   ttlSeconds: number;
 }
 
-/**
- * Sets the seen marker only if the job's hash exists, so that a failed add leaves no marker.
- * 1: marked now (first delivery), 0: marked before (duplicate), -1: no job hash (the add failed,
- * or the job was consumed and removed in between).
- */
-const MARK_SEEN_IF_STORED = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2], 'NX') then return 1 end
-return 0`;
-const MARK_COMMAND = 'fwMarkSeenIfStored';
+interface LuaScript {
+  name: string;
+  content: string;
+  keys: number;
+}
 
-type MarkSeen = (jobKey: string, seenKey: string, value: string, ttlSeconds: number) => Promise<unknown>;
+/** BullMQ's own add script, as its Redis connections load it: wrapped below, never copied. */
+const { addStandardJob } = createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as { addStandardJob: LuaScript };
+
+/**
+ * BullMQ's add, then the seen marker, in one script: the marker is set only once the job is stored
+ * (by this call or an earlier one), atomically with it. Replies {job id or BullMQ's error code,
+ * 1 when first seen now | 0 when seen before | -1 when BullMQ refused the job}.
+ */
+function addOnceLua(add: LuaScript): string {
+  return `local function addStandardJob()
+${add.content}
+end
+local added = addStandardJob()
+if type(added) == 'number' and added < 0 then return {added, -1} end
+if redis.call('SET', KEYS[${add.keys + 1}], ARGV[#ARGV - 1], 'EX', ARGV[#ARGV], 'NX') then return {added, 1} end
+return {added, 0}`;
+}
+
+const ADD_ONCE_COMMAND = 'fwAddStandardJobOnce';
+
+type AddOnce = (args: unknown[]) => Promise<[string | number, number]>;
 
 interface QueueConnection {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
-  [MARK_COMMAND]?: MarkSeen;
+  [ADD_ONCE_COMMAND]?: AddOnce;
 }
 
 interface PreparedQueue {
-  client: QueueConnection & { [MARK_COMMAND]: MarkSeen };
+  addOnce: AddOnce;
   defaults: JobsOptions;
 }
 
@@ -38,18 +53,20 @@ async function prepare(queue: Queue): Promise<PreparedQueue> {
   const known = prepared.get(queue);
   if (known) return known;
   const client = (await queue.getBackend().client) as unknown as QueueConnection;
-  if (typeof client[MARK_COMMAND] !== 'function') client.defineCommand(MARK_COMMAND, { numberOfKeys: 2, lua: MARK_SEEN_IF_STORED });
-  const entry = { client: client as PreparedQueue['client'], defaults: queue.defaultJobOptions };
+  if (typeof client[ADD_ONCE_COMMAND] !== 'function') {
+    client.defineCommand(ADD_ONCE_COMMAND, { numberOfKeys: addStandardJob.keys + 1, lua: addOnceLua(addStandardJob) });
+  }
+  // Read once: BullMQ's wrapper of the connection binds such a command afresh on every read.
+  const entry = { addOnce: client[ADD_ONCE_COMMAND] as AddOnce, defaults: queue.defaultJobOptions };
   prepared.set(queue, entry);
   return entry;
 }
 
 /**
- * Adds a job under its id and sets the event's seen marker in one round trip: both commands are
- * written in the same tick on the queue's connection, so Redis runs the marker's script right after
- * the job's (with batchWritesPerTurn, in the same socket write). Resolves only once Redis has
- * stored the job. `fallback` sets the marker on its own when the script could not tell (see
- * MARK_SEEN_IF_STORED).
+ * Adds a job under its id and sets the event's seen marker in one script, one round trip. BullMQ
+ * builds the job and its script arguments as for Queue.add, and hands them to `runCommand`; that
+ * call runs the wrapped script with the marker's key and arguments added. Resolves only once Redis
+ * has stored the job.
  */
 export async function enqueueOnce<T>(
   queue: Queue<T>,
@@ -57,18 +74,19 @@ export async function enqueueOnce<T>(
   data: T,
   opts: JobsOptions & { jobId: string },
   seen: SeenMarker,
-  fallback: Redis,
 ): Promise<EnqueueOutcome> {
-  const { client, defaults } = await prepare(queue as Queue);
+  const { addOnce, defaults } = await prepare(queue as Queue);
   const job = new Job(queue, name, data, { ...defaults, ...opts }, opts.jobId);
-  // ioredis sends a command when it is called: the job's script goes first.
-  const added = job.addJob(client as never);
-  // Called on its client: ioredis's script commands read their connection from `this`.
-  const marked = client[MARK_COMMAND](queue.toKey(opts.jobId), seen.key, seen.value, seen.ttlSeconds).catch(() => null);
-  await added;
-  const mark = await marked;
-  if (mark === 1) return 'queued';
-  if (mark === 0) return 'duplicate';
-  const firstSeen = await fallback.set(seen.key, seen.value, 'EX', seen.ttlSeconds, 'NX');
-  return firstSeen === 'OK' ? 'queued' : 'duplicate';
+  let firstSeen = false;
+  const connection = {
+    async runCommand(command: string, args: unknown[]): Promise<string | number> {
+      if (!command.startsWith(`${addStandardJob.name}:`)) throw new TypeError(`enqueueOnce adds standard jobs only, not ${command}`);
+      const keys = addStandardJob.keys;
+      const [added, mark] = await addOnce([...args.slice(0, keys), seen.key, ...args.slice(keys), seen.value, seen.ttlSeconds]);
+      firstSeen = mark === 1;
+      return added;
+    },
+  };
+  await job.addJob(connection as never);
+  return firstSeen ? 'queued' : 'duplicate';
 }

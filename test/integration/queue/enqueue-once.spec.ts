@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { batchWritesPerTurn, enqueueOnce, SEEN_EVENT_TTL_SECONDS } from '@app/queue';
@@ -15,17 +15,31 @@ describe('enqueueOnce against Redis', () => {
     queue = new Queue('events', { connection: { url: TEST_REDIS_URL }, prefix, defaultJobOptions: { attempts: 3 } });
     redis = new Redis(TEST_REDIS_URL);
   });
+  /** How many commands the queue's connection sends while `work` runs. */
+  async function commandsSentDuring(work: () => Promise<unknown>): Promise<number> {
+    const connection = (await queue.getBackend().client) as unknown as { sendCommand: (...args: unknown[]) => unknown };
+    const send = connection.sendCommand;
+    let sent = 0;
+    connection.sendCommand = (...args: unknown[]) => {
+      sent++;
+      return send(...args);
+    };
+    try {
+      await work();
+    } finally {
+      connection.sendCommand = send;
+    }
+    return sent;
+  }
+
   afterAll(async () => {
     await queue.close();
     await deletePrefix(prefix);
     redis.disconnect();
   });
 
-  it("stores the job with the queue's default options and marks the event seen, with no second round trip", async () => {
-    const fallback = jest.spyOn(redis, 'set');
-    expect(await enqueueOnce(queue, 'event', { n: 1 }, { jobId: 'ev-a' }, seen('a'), redis)).toBe('queued');
-    expect(fallback).not.toHaveBeenCalled();
-    fallback.mockRestore();
+  it("stores the job with the queue's default options and marks the event seen", async () => {
+    expect(await enqueueOnce(queue, 'event', { n: 1 }, { jobId: 'ev-a' }, seen('a'))).toBe('queued');
     const job = await queue.getJob('ev-a');
     expect(job?.data).toEqual({ n: 1 });
     expect(job?.opts.attempts).toBe(3);
@@ -33,18 +47,23 @@ describe('enqueueOnce against Redis', () => {
     expect(await redis.ttl(`${prefix}:seen:a`)).toBeGreaterThan(SEEN_EVENT_TTL_SECONDS - 10);
   });
 
-  it('answers duplicate for the same id again and keeps the first job, with no second round trip', async () => {
-    const fallback = jest.spyOn(redis, 'set');
-    expect(await enqueueOnce(queue, 'event', { n: 2 }, { jobId: 'ev-a' }, seen('a'), redis)).toBe('duplicate');
-    expect(fallback).not.toHaveBeenCalled();
-    fallback.mockRestore();
+  it('answers duplicate for the same id again and keeps the first job', async () => {
+    expect(await enqueueOnce(queue, 'event', { n: 2 }, { jobId: 'ev-a' }, seen('a'))).toBe('duplicate');
     expect((await queue.getJob('ev-a'))?.data).toEqual({ n: 1 });
     expect(await queue.getWaitingCount()).toBe(1);
   });
 
+  it('sends one command per enqueue, new or duplicate: the add and the marker are one script', async () => {
+    const sent = await commandsSentDuring(async () => {
+      expect(await enqueueOnce(queue, 'event', { n: 6 }, { jobId: 'ev-e' }, seen('e'))).toBe('queued');
+      expect(await enqueueOnce(queue, 'event', { n: 6 }, { jobId: 'ev-e' }, seen('e'))).toBe('duplicate');
+    });
+    expect(sent).toBe(2);
+  });
+
   it('answers each of many concurrent deliveries of one event once as queued', async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => enqueueOnce(queue, 'event', { n: 3 }, { jobId: 'ev-b' }, seen('b'), redis)),
+      Array.from({ length: 20 }, () => enqueueOnce(queue, 'event', { n: 3 }, { jobId: 'ev-b' }, seen('b'))),
     );
     expect(outcomes.filter((outcome) => outcome === 'queued')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19);
@@ -54,17 +73,24 @@ describe('enqueueOnce against Redis', () => {
     // A job counter that is not a number makes the job's script fail inside Redis before it writes anything.
     const counter = await redis.get(`${prefix}:events:id`);
     await redis.set(`${prefix}:events:id`, 'not a number');
-    await expect(enqueueOnce(queue, 'event', { n: 4 }, { jobId: 'ev-c' }, seen('c'), redis)).rejects.toThrow();
+    await expect(enqueueOnce(queue, 'event', { n: 4 }, { jobId: 'ev-c' }, seen('c'))).rejects.toThrow();
     expect(await redis.exists(`${prefix}:seen:c`)).toBe(0);
     await redis.set(`${prefix}:events:id`, counter ?? '0');
-    expect(await enqueueOnce(queue, 'event', { n: 4 }, { jobId: 'ev-c' }, seen('c'), redis)).toBe('queued');
+    expect(await enqueueOnce(queue, 'event', { n: 4 }, { jobId: 'ev-c' }, seen('c'))).toBe('queued');
   });
 
-  it('still tells first from repeated delivery when the job was consumed before the marker was set', async () => {
-    // The job hash is gone (completed and removed) but the marker is not: the pipeline cannot tell, the fallback can.
+  it('answers duplicate when the marker outlived the job (consumed and removed) and keeps the first marker', async () => {
     await redis.set(`${prefix}:seen:d`, 'earlier');
-    const outcome = await enqueueOnce(queue, 'event', { n: 5 }, { jobId: 'ev-d' }, seen('d'), redis);
-    expect(outcome).toBe('duplicate');
+    expect(await enqueueOnce(queue, 'event', { n: 5 }, { jobId: 'ev-d' }, seen('d'))).toBe('duplicate');
+    expect(await redis.get(`${prefix}:seen:d`)).toBe('earlier');
+  });
+
+  it('refuses what it cannot add in one script (a delayed job) before sending anything', async () => {
+    const sent = await commandsSentDuring(async () => {
+      await expect(enqueueOnce(queue, 'event', { n: 7 }, { jobId: 'ev-f', delay: 1000 }, seen('f'))).rejects.toThrow(TypeError);
+    });
+    expect(sent).toBe(0);
+    expect(await redis.exists(`${prefix}:seen:f`)).toBe(0);
   });
 
   it('with batched writes, sends the commands of the enqueues started in one turn of the event loop in one socket write', async () => {
@@ -84,7 +110,7 @@ describe('enqueueOnce against Redis', () => {
     };
     try {
       const outcomes = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => enqueueOnce(queue, 'event', { i }, { jobId: `ev-batch-${i}` }, seen(`batch-${i}`), redis)),
+        Array.from({ length: 10 }, (_, i) => enqueueOnce(queue, 'event', { i }, { jobId: `ev-batch-${i}` }, seen(`batch-${i}`))),
       );
       expect(outcomes).toEqual(Array(10).fill('queued'));
     } finally {

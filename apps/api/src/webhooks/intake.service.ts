@@ -71,7 +71,7 @@ export class IntakeService {
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
     const queue = this.queue(CATEGORY_QUEUES[category]);
     const seen = { key: this.seenKey(eventId), value: receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
-    const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen, this.redis));
+    const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen));
     this.metrics.count(EventCounter.Received, category);
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status };
