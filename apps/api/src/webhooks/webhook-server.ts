@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { requestIdOf } from '@app/observability';
+import { Logger } from '@nestjs/common';
+import { REQUEST_ID_HEADER, requestIdOf } from '@app/observability';
 import { registerBodyParsers, WEBHOOK_PATH } from '../http/body-parsers.js';
-import { closeConnectionsWhen, echoRequestIds } from '../http/response-hooks.js';
-import { logRejectedWebhooks } from './rejected-webhook.hook.js';
+import { closeConnectionsWhen } from '../http/response-hooks.js';
+import { logRefusedWebhooks } from './refused-webhook.handler.js';
 import { registerWebhookRoute, WebhookRouteDeps } from './webhook.route.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -41,10 +42,13 @@ export class WebhookServer {
   async start(deps: WebhookRouteDeps, bodyLimit: number): Promise<void> {
     const instance = Fastify({ genReqId: (req: IncomingMessage) => requestIdOf(req) });
     registerBodyParsers(instance, bodyLimit);
-    logRejectedWebhooks(instance);
-    echoRequestIds(instance);
-    instance.addHook('onRequest', (_request, reply, done) => {
+    logRefusedWebhooks(instance);
+    const logger = new Logger('Webhooks');
+    // One hook for what the API does in two (echoRequestIds and Nest's 503 while closing): each hook costs every request.
+    instance.addHook('onRequest', (request, reply, done) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
       if (!this.isClosing()) return done();
+      logger.warn({ msg: 'webhook rejected', reqId: request.id, statusCode: 503, reason: 'shutting down' });
       // Same answer as the rest of the API during shutdown: Flexport retries.
       void reply.code(503).send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 });
     });

@@ -13,13 +13,6 @@ export interface WebhookRouteDeps {
   secrets: readonly string[];
 }
 
-const handled = new WeakSet<FastifyRequest>();
-
-/** True once the route's handler ran: it writes the request's one log line itself. */
-export function loggedByRoute(request: FastifyRequest): boolean {
-  return handled.has(request);
-}
-
 function rawBodyOf(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 }
@@ -27,8 +20,8 @@ function rawBodyOf(request: FastifyRequest): Buffer {
 /**
  * POST /webhooks/flexport as a plain Fastify route: the signature check over the raw bytes, then
  * the intake, and one log line. It is the hot path, so it skips Nest's per-request pipeline
- * (router context, guard, interceptors); the server-wide hooks (503 while closing, request id,
- * body limit) still apply. Documented in docs/openapi.ts.
+ * (router context, guard, interceptors); its instance's hook (request id, 503 while closing) and
+ * body limit still apply (webhook-server.ts). Documented in docs/openapi.ts.
  */
 export function registerWebhookRoute(fastify: FastifyInstance, deps: WebhookRouteDeps): void {
   const logger = new Logger('Webhooks');
@@ -42,7 +35,6 @@ export function registerWebhookRoute(fastify: FastifyInstance, deps: WebhookRout
   }
 
   fastify.post(WEBHOOK_PATH, async (request, reply) => {
-    handled.add(request);
     const body = rawBodyOf(request);
     if (!verifySignature(body, request.headers, deps.secrets)) return rejectUnsigned(request, reply, body);
     try {

@@ -1,0 +1,19 @@
+import { Logger } from '@nestjs/common';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * Refusals that happen before the route's handler runs (413, a bad Content-Length) get their log
+ * line here, then Fastify's own answer. An error handler runs only on errors: the hot path pays
+ * nothing for it, where an onResponse hook made Fastify watch every response.
+ */
+export function logRefusedWebhooks(fastify: FastifyInstance): void {
+  const logger = new Logger('Webhooks');
+  const answer = fastify.errorHandler;
+  fastify.setErrorHandler(function (error: FastifyError, request, reply) {
+    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    const line = { msg: 'webhook rejected', reqId: request.id, statusCode, contentLength: request.headers['content-length'], reason: error.message };
+    if (statusCode >= 500) logger.error(line);
+    else logger.warn(line);
+    return answer.call(this, error, request, reply);
+  });
+}
