@@ -39,7 +39,7 @@ export function registerWebhookRoute(fastify: FastifyInstance, deps: WebhookRout
     if (!verifySignature(body, request.headers, deps.secrets)) return rejectUnsigned(request, reply, body);
     try {
       const result = await deps.intake.accept(body, request.headers['content-type'] ?? null);
-      logger.log({ msg: 'webhook', reqId: request.id, ...result });
+      logger.log(Object.assign({ msg: 'webhook', reqId: request.id }, result));
       return result;
     } catch (error) {
       if (error instanceof QueueUnavailableError) {
