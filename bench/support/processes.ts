@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository, found from this file whether it runs from bench/ (ts-jest) or dist/bench/ (built). */
 export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
-/** Where `npm run build` puts the programs this file starts. */
-export const DIST_ROOT = join(REPO_ROOT, 'dist');
 
 function findRepoRoot(from: string): string {
   let dir = from;
@@ -107,6 +105,8 @@ export interface StartOptions {
   label?: string;
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /** Another checkout whose build to run (bench/compare-builds.ts); this one's by default. */
+  repoRoot?: string;
 }
 
 /**
@@ -118,8 +118,9 @@ export async function startProgram(program: Program, options: StartOptions): Pro
   const port = httpRole ? await freePort() : 0;
   const logFile = join(options.logDir, `${options.label ?? program}-${Date.now()}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(DIST_ROOT, ENTRY[program])], {
-    cwd: REPO_ROOT,
+  const root = options.repoRoot ?? REPO_ROOT;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'dist', ENTRY[program])], {
+    cwd: root,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createScratchDatabase } from './support/database.js';
+import { buildEvents } from './support/events.js';
+import { runLoad } from './support/load.js';
+import { processCpuMicros, startProgram } from './support/processes.js';
+import { deletePrefix, redisServerPid } from './support/redis.js';
+
+/**
+ * `npm run bench:compare`: this build's API against another checkout's (BENCH_OTHER_BUILD, built
+ * with `npm run build`), in alternating pairs on fresh processes and queue prefixes, at saturation.
+ * It answers "did this change make the intake cheaper" within one run, where the VM's drift makes
+ * two separate bench runs incomparable. Settings: BENCH_PAIRS (6), BENCH_SECONDS (6).
+ */
+const other = process.env.BENCH_OTHER_BUILD;
+if (!other || !existsSync(join(other, 'dist', 'apps', 'api', 'src', 'main.js'))) {
+  throw new Error('BENCH_OTHER_BUILD must name a checkout built with `npm run build`');
+}
+const settings = {
+  redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  pairs: Number(process.env.BENCH_PAIRS ?? 6),
+  seconds: Number(process.env.BENCH_SECONDS ?? 6),
+  warmupSeconds: 3,
+  connections: 50,
+  maxRate: 12_000,
+};
+const SECRET = 'whsec_bench_only';
+const runId = randomBytes(3).toString('hex');
+const logDir = mkdtempSync(join(tmpdir(), 'fw-compare-'));
+
+interface Sample {
+  reqPerSec: number;
+  cpuMicrosPerRequest: number;
+  redisMicrosPerRequest: number | null;
+}
+
+const builds = { other: resolve(other), this: undefined } as const;
+type Build = keyof typeof builds;
+
+const database = await createScratchDatabase(settings.adminUrl, 'bench_compare');
+const redisPid = await redisServerPid(settings.redisUrl);
+const events = buildEvents({ count: settings.maxRate * (settings.warmupSeconds + settings.seconds), secret: SECRET, tag: `c${runId}`, shipments: 2000 });
+const warmup = events.slice(0, settings.maxRate * settings.warmupSeconds);
+const measured = events.slice(warmup.length);
+
+async function sample(build: Build, pair: number): Promise<Sample> {
+  const queuePrefix = `fwb-${runId}-${build}${pair}`;
+  const api = await startProgram('api', {
+    env: {
+      NODE_ENV: 'production',
+      REDIS_URL: settings.redisUrl,
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: queuePrefix,
+      FLEXPORT_WEBHOOK_SECRETS: SECRET,
+      API_TOKEN: 'bench-api-token',
+      ADMIN_PASSWORD: 'bench-admin-password',
+      LOG_LEVEL: 'info',
+    },
+    logDir,
+    label: `${build}-${pair}`,
+    repoRoot: builds[build],
+  });
+  try {
+    await runLoad({ url: api.url, events: warmup, connections: settings.connections, duration: settings.warmupSeconds });
+    const cpuBefore = api.cpuMicros();
+    const redisBefore = redisPid === null ? 0 : processCpuMicros(redisPid);
+    const load = await runLoad({ url: api.url, events: measured, connections: settings.connections, duration: settings.seconds });
+    if (load.non2xx + load.errors > 0) throw new Error(`${build} answered ${load.non2xx} non-2xx and ${load.errors} errors`);
+    const requests = Math.max(1, load.requests);
+    return {
+      reqPerSec: load.reqPerSec,
+      cpuMicrosPerRequest: (api.cpuMicros() - cpuBefore) / requests,
+      redisMicrosPerRequest: redisPid === null ? null : (processCpuMicros(redisPid) - redisBefore) / requests,
+    };
+  } finally {
+    await api.stop('SIGTERM');
+    await deletePrefix(settings.redisUrl, queuePrefix);
+  }
+}
+
+const samples: Record<Build, Sample[]> = { other: [], this: [] };
+try {
+  for (let pair = 1; pair <= settings.pairs; pair++) {
+    // Each build goes first in every other pair, so neither gains from the host's drift.
+    const order: Build[] = pair % 2 === 1 ? ['other', 'this'] : ['this', 'other'];
+    for (const build of order) samples[build].push(await sample(build, pair));
+    const [before, after] = [samples.other[pair - 1], samples.this[pair - 1]];
+    console.log(
+      `pair ${pair}: req/s ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)}, ` +
+        `CPU µs/request ${before.cpuMicrosPerRequest.toFixed(0)} → ${after.cpuMicrosPerRequest.toFixed(0)}`,
+    );
+  }
+} finally {
+  await database.drop();
+  rmSync(logDir, { recursive: true, force: true });
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const summary = (build: Build) => ({
+  reqPerSec: mean(samples[build].map((s) => s.reqPerSec)),
+  cpu: mean(samples[build].map((s) => s.cpuMicrosPerRequest)),
+  redis: redisPid === null ? null : mean(samples[build].map((s) => s.redisMicrosPerRequest ?? 0)),
+});
+const [before, after] = [summary('other'), summary('this')];
+console.log(`other build (${builds.other}) vs this one, ${settings.pairs} pairs at ${settings.connections} connections:`);
+console.log(`  req/s          ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)} (${(after.reqPerSec / before.reqPerSec).toFixed(2)}×)`);
+console.log(`  CPU µs/request ${before.cpu.toFixed(0)} → ${after.cpu.toFixed(0)} (${(after.cpu / before.cpu).toFixed(2)}×)`);
+if (before.redis !== null && after.redis !== null) {
+  console.log(`  Redis µs/request ${before.redis.toFixed(0)} → ${after.redis.toFixed(0)} (${(after.redis / before.redis).toFixed(2)}×)`);
+}
