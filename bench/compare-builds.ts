@@ -5,14 +5,16 @@ import { join, resolve } from 'node:path';
 import { createScratchDatabase } from './support/database.js';
 import { buildEvents } from './support/events.js';
 import { runLoad } from './support/load.js';
-import { processCpuMicros, startProgram } from './support/processes.js';
+import { processCpuMicros, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
+import { BENCH_SECRET, evenRounds, serviceEnv } from './support/settings.js';
 
 /**
  * `npm run bench:compare`: this build's API against another checkout's (BENCH_OTHER_BUILD, built
  * with `npm run build`), in alternating pairs on fresh processes and queue prefixes, at saturation.
  * It answers "did this change make the intake cheaper" within one run, where the VM's drift makes
- * two separate bench runs incomparable. Settings: BENCH_PAIRS (6), BENCH_SECONDS (6).
+ * two separate bench runs incomparable. Settings: BENCH_PAIRS (6, even), BENCH_SECONDS (6),
+ * BENCH_MAX_RATE (12000), BENCH_KEEP_LOGS=1, BENCH_REDIS_URL, BENCH_DATABASE_URL.
  */
 const other = process.env.BENCH_OTHER_BUILD;
 if (!other || !existsSync(join(other, 'dist', 'apps', 'api', 'src', 'main.js'))) {
@@ -21,13 +23,13 @@ if (!other || !existsSync(join(other, 'dist', 'apps', 'api', 'src', 'main.js')))
 const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  pairs: Number(process.env.BENCH_PAIRS ?? 6),
+  pairs: evenRounds('BENCH_PAIRS', 6),
   seconds: Number(process.env.BENCH_SECONDS ?? 6),
   warmupSeconds: 3,
   connections: 50,
-  maxRate: 12_000,
+  maxRate: Number(process.env.BENCH_MAX_RATE ?? 12_000),
+  keepLogs: process.env.BENCH_KEEP_LOGS === '1',
 };
-const SECRET = 'whsec_bench_only';
 const runId = randomBytes(3).toString('hex');
 const logDir = mkdtempSync(join(tmpdir(), 'fw-compare-'));
 
@@ -40,25 +42,16 @@ interface Sample {
 const builds = { other: resolve(other), this: undefined } as const;
 type Build = keyof typeof builds;
 
-const database = await createScratchDatabase(settings.adminUrl, 'bench_compare');
 const redisPid = await redisServerPid(settings.redisUrl);
-const events = buildEvents({ count: settings.maxRate * (settings.warmupSeconds + settings.seconds), secret: SECRET, tag: `c${runId}`, shipments: 2000 });
+const events = buildEvents({ count: settings.maxRate * (settings.warmupSeconds + settings.seconds), secret: BENCH_SECRET, tag: `c${runId}`, shipments: 2000 });
 const warmup = events.slice(0, settings.maxRate * settings.warmupSeconds);
 const measured = events.slice(warmup.length);
 
-async function sample(build: Build, pair: number): Promise<Sample> {
+/** One sample: a fresh API of `build` on a fresh queue prefix. The webhook path needs no migrated database. */
+async function sample(build: Build, pair: number, databaseUrl: string): Promise<Sample> {
   const queuePrefix = `fwb-${runId}-${build}${pair}`;
   const api = await startProgram('api', {
-    env: {
-      NODE_ENV: 'production',
-      REDIS_URL: settings.redisUrl,
-      DATABASE_URL: database.url,
-      QUEUE_PREFIX: queuePrefix,
-      FLEXPORT_WEBHOOK_SECRETS: SECRET,
-      API_TOKEN: 'bench-api-token',
-      ADMIN_PASSWORD: 'bench-admin-password',
-      LOG_LEVEL: 'info',
-    },
+    env: { ...serviceEnv(settings.redisUrl, queuePrefix, databaseUrl), RUN_MIGRATIONS: 'false' },
     logDir,
     label: `${build}-${pair}`,
     repoRoot: builds[build],
@@ -76,26 +69,31 @@ async function sample(build: Build, pair: number): Promise<Sample> {
       redisMicrosPerRequest: redisPid === null ? null : (processCpuMicros(redisPid) - redisBefore) / requests,
     };
   } finally {
-    await api.stop('SIGTERM');
+    const code = await api.stop('SIGTERM');
+    if (code !== 0) console.warn(`warning: the ${build} API exited with ${code}\n${tail(api.log(), 15)}`);
     await deletePrefix(settings.redisUrl, queuePrefix);
   }
 }
 
 const samples: Record<Build, Sample[]> = { other: [], this: [] };
+let failed = true;
+const database = await createScratchDatabase(settings.adminUrl, 'bench_compare');
 try {
   for (let pair = 1; pair <= settings.pairs; pair++) {
     // Each build goes first in every other pair, so neither gains from the host's drift.
     const order: Build[] = pair % 2 === 1 ? ['other', 'this'] : ['this', 'other'];
-    for (const build of order) samples[build].push(await sample(build, pair));
+    for (const build of order) samples[build].push(await sample(build, pair, database.url));
     const [before, after] = [samples.other[pair - 1], samples.this[pair - 1]];
     console.log(
       `pair ${pair}: req/s ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)}, ` +
         `CPU µs/request ${before.cpuMicrosPerRequest.toFixed(0)} → ${after.cpuMicrosPerRequest.toFixed(0)}`,
     );
   }
+  failed = false;
 } finally {
   await database.drop();
-  rmSync(logDir, { recursive: true, force: true });
+  if (failed || settings.keepLogs) console.log(`logs kept in ${logDir}`);
+  else rmSync(logDir, { recursive: true, force: true });
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;

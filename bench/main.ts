@@ -8,6 +8,7 @@ import { LoadResult, runLoad } from './support/load.js';
 import { describeMachine } from './support/machine.js';
 import { Child, processCpuMicros, processTreeCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
+import { BENCH_SECRET, evenRounds, serviceEnv as benchServiceEnv } from './support/settings.js';
 import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
 
 /**
@@ -19,13 +20,6 @@ import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsol
  * service's and the baselines' processes), BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md),
  * BENCH_PHASES=intake|drain (those phases only, printed), BENCH_KEEP_LOGS=1.
  */
-/** A number of rounds: even, so that each side goes first as often as the other. */
-function evenRounds(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 2 || value % 2 !== 0) throw new Error(`${name} must be an even integer of at least 2, not ${process.env[name]}`);
-  return value;
-}
-
 const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -48,7 +42,7 @@ const settings = {
   /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
   maxRate: Number(process.env.BENCH_MAX_RATE ?? 12000),
 };
-const SECRET = 'whsec_bench_only';
+const SECRET = BENCH_SECRET;
 
 const runId = randomBytes(3).toString('hex');
 const logDir = mkdtempSync(join(tmpdir(), 'fw-bench-'));
@@ -81,16 +75,7 @@ async function stop(child: Child): Promise<void> {
 }
 
 function serviceEnv(queuePrefix: string, databaseUrl: string): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    REDIS_URL: settings.redisUrl,
-    DATABASE_URL: databaseUrl,
-    QUEUE_PREFIX: queuePrefix,
-    FLEXPORT_WEBHOOK_SECRETS: SECRET,
-    API_TOKEN: 'bench-api-token',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    LOG_LEVEL: 'info',
-  };
+  return benchServiceEnv(settings.redisUrl, queuePrefix, databaseUrl);
 }
 
 function baselineEnv(queuePrefix: string, databaseUrl: string): Record<string, string> {

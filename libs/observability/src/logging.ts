@@ -108,7 +108,7 @@ export function buildLoggerParams(config: AppConfig, role: string): Params {
     // nestjs-pino's default route, `{/*splat}`, matches nothing under @nestjs/platform-fastify 12.5 (middie);
     // `*` reaches every request, Bull Board's and 404s included.
     forRoutes: ['*'],
-    // The webhook route writes its own single line (webhook.route.ts, rejected-webhook hook):
+    // The webhook route writes its own single line (webhook.route.ts, refused-webhook.handler.ts):
     // per-request HTTP logging cost a third of the intake's CPU.
     exclude: [{ method: RequestMethod.POST, path: 'webhooks/flexport' }],
     pinoHttp: [

@@ -15,25 +15,43 @@ interface LuaScript {
   keys: number;
 }
 
-/** BullMQ's own add script, as its Redis connections load it: wrapped below, never copied. */
-const { addStandardJob } = createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as { addStandardJob: LuaScript };
+/**
+ * BullMQ's own add script, as its Redis connections load it: wrapped below, never copied. This
+ * relies on BullMQ internals that its public API does not promise (hence the `~` range in
+ * package.json, and test/integration/queue/enqueue-once.spec.ts as the gate for an upgrade):
+ * - `dist/cjs/scripts` exports `addStandardJob` as `{ name, content, keys }`;
+ * - `Job#addJob(client)` builds the job's arguments and calls `client.runCommand('<name>:<version>',
+ *   [...keys, ...argv])`, then throws on a negative reply;
+ * - the script replies with the job id, or a negative error code, and reads no `#KEYS` or `#ARGV`.
+ */
+const { addStandardJob } = createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as { addStandardJob?: LuaScript };
+if (typeof addStandardJob?.content !== 'string' || !Number.isInteger(addStandardJob.keys)) {
+  throw new Error("BullMQ's addStandardJob script is not where enqueue-once.ts expects it: check it against this BullMQ version");
+}
+const ADD_SCRIPT: LuaScript = addStandardJob;
 
 /**
- * BullMQ's add, then the seen marker, in one script: the marker is set only once the job is stored
- * (by this call or an earlier one), atomically with it. Replies {job id or BullMQ's error code,
- * 1 when first seen now | 0 when seen before | -1 when BullMQ refused the job}.
+ * The seen marker, then BullMQ's add, in one atomic script. A marker means the job was stored
+ * once (the two are only ever written together), so a marked event is not added again, even when
+ * its completed job has since been removed. Replies {job id or BullMQ's error code, 1 when first
+ * seen now | 0 when seen before | -1 when BullMQ refused the job}.
  */
 function addOnceLua(add: LuaScript): string {
-  return `local function addStandardJob()
+  const seenKey = `KEYS[${add.keys + 1}]`;
+  return `if redis.call('EXISTS', ${seenKey}) == 1 then return {cmsgpack.unpack(ARGV[1])[2], 0} end
+local function addStandardJob()
 ${add.content}
 end
 local added = addStandardJob()
 if type(added) == 'number' and added < 0 then return {added, -1} end
-if redis.call('SET', KEYS[${add.keys + 1}], ARGV[#ARGV - 1], 'EX', ARGV[#ARGV], 'NX') then return {added, 1} end
-return {added, 0}`;
+redis.call('SET', ${seenKey}, ARGV[#ARGV - 1], 'EX', ARGV[#ARGV])
+return {added, 1}`;
 }
 
 const ADD_ONCE_COMMAND = 'fwAddStandardJobOnce';
+
+/** What one standard job may carry: no delay or priority (other scripts), no parent or repeat. */
+export type StandardJobOptions = Omit<JobsOptions, 'delay' | 'priority' | 'parent' | 'repeat' | 'deduplication' | 'debounce'>;
 
 type AddOnce = (args: unknown[]) => Promise<[string | number, number]>;
 
@@ -52,12 +70,14 @@ const prepared = new WeakMap<Queue, PreparedQueue>();
 async function prepare(queue: Queue): Promise<PreparedQueue> {
   const known = prepared.get(queue);
   if (known) return known;
+  const defaults = queue.defaultJobOptions;
+  if (defaults.delay || defaults.priority) throw new TypeError(`enqueueOnce adds standard jobs only: queue ${queue.name} has a default delay or priority`);
   const client = (await queue.getBackend().client) as unknown as QueueConnection;
   if (typeof client[ADD_ONCE_COMMAND] !== 'function') {
-    client.defineCommand(ADD_ONCE_COMMAND, { numberOfKeys: addStandardJob.keys + 1, lua: addOnceLua(addStandardJob) });
+    client.defineCommand(ADD_ONCE_COMMAND, { numberOfKeys: ADD_SCRIPT.keys + 1, lua: addOnceLua(ADD_SCRIPT) });
   }
   // Read once: BullMQ's wrapper of the connection binds such a command afresh on every read.
-  const entry = { addOnce: client[ADD_ONCE_COMMAND] as AddOnce, defaults: queue.defaultJobOptions };
+  const entry = { addOnce: client[ADD_ONCE_COMMAND] as AddOnce, defaults };
   prepared.set(queue, entry);
   return entry;
 }
@@ -72,7 +92,7 @@ export async function enqueueOnce<T>(
   queue: Queue<T>,
   name: string,
   data: T,
-  opts: JobsOptions & { jobId: string },
+  opts: StandardJobOptions & { jobId: string },
   seen: SeenMarker,
 ): Promise<EnqueueOutcome> {
   const { addOnce, defaults } = await prepare(queue as Queue);
@@ -81,9 +101,9 @@ export async function enqueueOnce<T>(
   let firstSeen = false;
   const connection = {
     async runCommand(command: string, args: unknown[]): Promise<string | number> {
-      if (!command.startsWith(`${addStandardJob.name}:`)) throw new TypeError(`enqueueOnce adds standard jobs only, not ${command}`);
+      if (!command.startsWith(`${ADD_SCRIPT.name}:`)) throw new TypeError(`enqueueOnce adds standard jobs only, not ${command}`);
       const withMarker = args.slice();
-      withMarker.splice(addStandardJob.keys, 0, seen.key);
+      withMarker.splice(ADD_SCRIPT.keys, 0, seen.key);
       withMarker.push(seen.value, seen.ttlSeconds);
       const [added, mark] = await addOnce(withMarker);
       firstSeen = mark === 1;

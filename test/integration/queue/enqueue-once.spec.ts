@@ -18,6 +18,7 @@ describe('enqueueOnce against Redis', () => {
   /** How many commands the queue's connection sends while `work` runs. */
   async function commandsSentDuring(work: () => Promise<unknown>): Promise<number> {
     const connection = (await queue.getBackend().client) as unknown as { sendCommand: (...args: unknown[]) => unknown };
+    const hadOwn = Object.prototype.hasOwnProperty.call(connection, 'sendCommand');
     const send = connection.sendCommand;
     let sent = 0;
     connection.sendCommand = (...args: unknown[]) => {
@@ -27,7 +28,8 @@ describe('enqueueOnce against Redis', () => {
     try {
       await work();
     } finally {
-      connection.sendCommand = send;
+      if (hadOwn) connection.sendCommand = send;
+      else delete (connection as { sendCommand?: unknown }).sendCommand;
     }
     return sent;
   }
@@ -79,18 +81,29 @@ describe('enqueueOnce against Redis', () => {
     expect(await enqueueOnce(queue, 'event', { n: 4 }, { jobId: 'ev-c' }, seen('c'))).toBe('queued');
   });
 
-  it('answers duplicate when the marker outlived the job (consumed and removed) and keeps the first marker', async () => {
+  it('answers duplicate and adds nothing when the marker outlived the job (completed and removed)', async () => {
     await redis.set(`${prefix}:seen:d`, 'earlier');
     expect(await enqueueOnce(queue, 'event', { n: 5 }, { jobId: 'ev-d' }, seen('d'))).toBe('duplicate');
+    expect(await redis.exists(`${prefix}:events:ev-d`)).toBe(0);
     expect(await redis.get(`${prefix}:seen:d`)).toBe('earlier');
   });
 
-  it('refuses what it cannot add in one script (a delayed job) before sending anything', async () => {
-    const sent = await commandsSentDuring(async () => {
-      await expect(enqueueOnce(queue, 'event', { n: 7 }, { jobId: 'ev-f', delay: 1000 }, seen('f'))).rejects.toThrow(TypeError);
-    });
-    expect(sent).toBe(0);
-    expect(await redis.exists(`${prefix}:seen:f`)).toBe(0);
+  it("sets no marker when BullMQ's script refuses the job with an error code (a missing parent)", async () => {
+    const orphan = { jobId: 'ev-g', parent: { id: 'missing', queue: `${prefix}:events` } } as unknown as { jobId: string };
+    await expect(enqueueOnce(queue, 'event', { n: 8 }, orphan, seen('g'))).rejects.toThrow(/parent/i);
+    expect(await redis.exists(`${prefix}:seen:g`)).toBe(0);
+    expect(await redis.exists(`${prefix}:events:ev-g`)).toBe(0);
+  });
+
+  it('refuses a queue whose default options need another script (a delay) before sending anything', async () => {
+    const delayed = new Queue('delayed', { connection: { url: TEST_REDIS_URL }, prefix, defaultJobOptions: { delay: 1000 } });
+    try {
+      await expect(enqueueOnce(delayed, 'event', { n: 7 }, { jobId: 'ev-f' }, seen('f'))).rejects.toThrow(TypeError);
+      expect(await redis.exists(`${prefix}:seen:f`)).toBe(0);
+      expect(await delayed.getDelayedCount()).toBe(0);
+    } finally {
+      await delayed.close();
+    }
   });
 
   it('with batched writes, sends the commands of the enqueues started in one turn of the event loop in one socket write', async () => {

@@ -10,10 +10,11 @@ export function logRefusedWebhooks(fastify: FastifyInstance): void {
   const logger = new Logger('Webhooks');
   const answer = fastify.errorHandler;
   fastify.setErrorHandler(function (error: FastifyError, request, reply) {
-    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    const line = { msg: 'webhook rejected', reqId: request.id, statusCode, contentLength: request.headers['content-length'], reason: error.message };
-    if (statusCode >= 500) logger.error(line);
+    const answered = answer.call(this, error, request, reply);
+    // Logged after Fastify chose the status, so the line names the one sent.
+    const line = { msg: 'webhook rejected', reqId: request.id, statusCode: reply.statusCode, contentLength: request.headers['content-length'], reason: error.message };
+    if (reply.statusCode >= 500) logger.error(line);
     else logger.warn(line);
-    return answer.call(this, error, request, reply);
+    return answered;
   });
 }

@@ -70,4 +70,11 @@ describe('WebhookServer refusals, before the intake', () => {
     expect(intakeCalls).toBe(0);
     expect(warnings).toEqual([expect.objectContaining({ msg: 'webhook rejected', reqId: 'req-3', statusCode: 413 })]);
   });
+
+  it("answers a malformed Content-Type with Fastify's 415 and a log line, without queueing", async () => {
+    const response = await deliver('{"id":"e1","type":"booking.confirmed"}', { 'content-type': 'application/', 'x-request-id': 'req-4' });
+    expect(response.status).toBe(415);
+    expect(intakeCalls).toBe(0);
+    expect(warnings).toEqual([expect.objectContaining({ msg: 'webhook rejected', reqId: 'req-4', statusCode: 415 })]);
+  });
 });

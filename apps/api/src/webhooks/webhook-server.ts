@@ -48,7 +48,7 @@ export class WebhookServer {
     instance.addHook('onRequest', (request, reply, done) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
       if (!this.isClosing()) return done();
-      logger.warn({ msg: 'webhook rejected', reqId: request.id, statusCode: 503, reason: 'shutting down' });
+      logger.warn({ msg: 'webhook rejected', reqId: request.id, statusCode: 503, contentLength: request.headers['content-length'], reason: 'shutting down' });
       // Same answer as the rest of the API during shutdown: Flexport retries.
       void reply.code(503).send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 });
     });
