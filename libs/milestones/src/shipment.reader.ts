@@ -26,13 +26,10 @@ export interface ShipmentView {
   updatedAt: string;
 }
 
+/** One page, by id; the HTTP layer turns the last id into its opaque cursor when `hasMore`. */
 export interface ShipmentPage {
   items: ShipmentView[];
-  nextCursor: string | null;
-}
-
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
+  hasMore: boolean;
 }
 
 interface ShipmentRow {
@@ -74,10 +71,10 @@ export class ShipmentReader {
     return view ?? null;
   }
 
-  /** Ordered by id; `cursor` is the opaque `nextCursor` of the previous page. */
-  async list(options: { status?: string; limit?: number; cursor?: string | null } = {}): Promise<ShipmentPage> {
+  /** Ordered by id, from just after `afterId` (the last id of the previous page). */
+  async list(options: { status?: string; limit?: number; afterId?: string | null } = {}): Promise<ShipmentPage> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const after = options.cursor ? decodeCursor(options.cursor) : null;
+    const after = options.afterId ?? null;
     const rows = await queryRows<ShipmentRow>(
       this.dataSource.manager,
       `SELECT ${SHIPMENT_COLUMNS} FROM shipments
@@ -87,7 +84,7 @@ export class ShipmentReader {
     );
     const page = rows.slice(0, limit);
     const items = await this.views(page);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items, hasMore: rows.length > limit };
   }
 
   private async views(rows: ShipmentRow[]): Promise<ShipmentView[]> {
@@ -132,13 +129,4 @@ export class ShipmentReader {
       updatedAt: row.updated_at.toISOString(),
     }));
   }
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('cursor is not valid');
-  return Buffer.from(cursor, 'base64url').toString('utf8');
 }

@@ -1,6 +1,7 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InvalidCursorError, ShipmentReader } from '@app/milestones';
+import { ShipmentReader } from '@app/milestones';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
 import { found } from './not-found.js';
 import { BearerProtected, NotFound } from './read-api.decorators.js';
@@ -17,12 +18,10 @@ export class ShipmentsController {
   @ApiOperation({ summary: 'Shipments, by id; optionally only those whose status is a milestone.' })
   @ApiOkResponse({ type: ShipmentPage })
   async list(@Query() query: ShipmentListQuery): Promise<ShipmentPage> {
-    try {
-      return await this.shipments.list({ status: query.status, limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor });
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw new BadRequestException({ error: 'invalid_request', message: ['cursor is not valid'] });
-      throw error;
-    }
+    const [afterId] = query.cursor ? decodeCursor(query.cursor, ['text']) : [null];
+    const { items, hasMore } = await this.shipments.list({ status: query.status, limit: query.limit ?? DEFAULT_PAGE_SIZE, afterId });
+    const last = items[items.length - 1];
+    return { items, nextCursor: hasMore && last ? encodeCursor([last.id]) : null };
   }
 
   @Get(':id')
