@@ -53,3 +53,24 @@ export class OwnedProcess {
     await stopChild(child, exited, signal, timeoutMs);
   }
 }
+
+/** A server the suite owns (Redis, a Postgres cluster): its process's pid, state and log, for the tests' reports. */
+export abstract class OwnedServer {
+  protected readonly process: OwnedProcess;
+
+  protected constructor(name: string) {
+    this.process = new OwnedProcess(name);
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  get running(): boolean {
+    return this.process.running;
+  }
+
+  log(): string {
+    return this.process.log();
+  }
+}

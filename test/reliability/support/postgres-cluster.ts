@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { queryOnce } from '../../../bench/support/database.js';
 import { freePort } from '../../../bench/support/processes.js';
-import { OwnedProcess } from './owned-process.js';
+import { OwnedServer } from './owned-process.js';
 
 /** The newest PostgreSQL server binaries on the machine (Debian layout), or PG_BIN. */
 function binDir(): string {
@@ -28,9 +28,8 @@ function userIds(user: string): { uid: number; gid: number } {
  * `postgres` OS user (the server refuses to run as root), trust auth, loopback only, on a spare
  * port. It can be stopped and started again on the same data, and is removed by `destroy()`.
  */
-export class PostgresCluster {
+export class PostgresCluster extends OwnedServer {
   readonly url: string;
-  private readonly process = new OwnedProcess('postgres');
 
   private constructor(
     readonly dir: string,
@@ -38,6 +37,7 @@ export class PostgresCluster {
     private readonly bin: string,
     private readonly ids: { uid: number; gid: number },
   ) {
+    super('postgres');
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
 
@@ -63,18 +63,6 @@ export class PostgresCluster {
       throw error;
     }
     return cluster;
-  }
-
-  get pid(): number | undefined {
-    return this.process.pid;
-  }
-
-  get running(): boolean {
-    return this.process.running;
-  }
-
-  log(): string {
-    return this.process.log();
   }
 
   async start(timeoutMs = 20_000): Promise<void> {

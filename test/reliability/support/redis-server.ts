@@ -3,21 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../../bench/support/processes.js';
-import { OwnedProcess } from './owned-process.js';
+import { OwnedServer } from './owned-process.js';
 
 /**
  * A redis-server that this test owns, configured as the contract asks of production: AOF with
  * `appendfsync always` (an acknowledged write is on disk) and `noeviction`. It can be killed with
  * SIGKILL and restarted on the same port and directory, where it reloads its AOF.
  */
-export class RedisServer {
+export class RedisServer extends OwnedServer {
   readonly url: string;
-  private readonly process = new OwnedProcess('redis-server');
 
   private constructor(
     readonly dir: string,
     readonly port: number,
   ) {
+    super('redis-server');
     this.url = `redis://127.0.0.1:${port}`;
   }
 
@@ -30,18 +30,6 @@ export class RedisServer {
       throw error;
     }
     return server;
-  }
-
-  get pid(): number | undefined {
-    return this.process.pid;
-  }
-
-  get running(): boolean {
-    return this.process.running;
-  }
-
-  log(): string {
-    return this.process.log();
   }
 
   async start(timeoutMs = 15_000): Promise<void> {
