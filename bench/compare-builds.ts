@@ -8,6 +8,7 @@ import { runLoad } from './support/load.js';
 import { processCpuMicros, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
 import { BENCH_SECRET, evenRounds, serviceEnv } from './support/settings.js';
+import { takeTurns } from './support/turns.js';
 
 /**
  * `npm run bench:compare`: this build's API against another checkout's (BENCH_OTHER_BUILD, built
@@ -75,20 +76,17 @@ async function sample(build: Build, pair: number, databaseUrl: string): Promise<
   }
 }
 
-const samples: Record<Build, Sample[]> = { other: [], this: [] };
+let samples: Record<Build, Sample[]>;
 let failed = true;
 const database = await createScratchDatabase(settings.adminUrl, 'bench_compare');
 try {
-  for (let pair = 1; pair <= settings.pairs; pair++) {
-    // Each build goes first in every other pair, so neither gains from the host's drift.
-    const order: Build[] = pair % 2 === 1 ? ['other', 'this'] : ['this', 'other'];
-    for (const build of order) samples[build].push(await sample(build, pair, database.url));
-    const [before, after] = [samples.other[pair - 1], samples.this[pair - 1]];
+  samples = await takeTurns<Build, Sample>(['other', 'this'], settings.pairs, (build, pair) => sample(build, pair, database.url), (pair, results) => {
+    const [before, after] = [results.other[pair - 1], results.this[pair - 1]];
     console.log(
       `pair ${pair}: req/s ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)}, ` +
         `CPU µs/request ${before.cpuMicrosPerRequest.toFixed(0)} → ${after.cpuMicrosPerRequest.toFixed(0)}`,
     );
-  }
+  });
   failed = false;
 } finally {
   await database.drop();

@@ -9,6 +9,7 @@ import { describeMachine } from './support/machine.js';
 import { Child, processCpuMicros, processTreeCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
 import { BENCH_SECRET, evenRounds, serviceEnv as benchServiceEnv } from './support/settings.js';
+import { takeTurns } from './support/turns.js';
 import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
 
 /**
@@ -366,31 +367,23 @@ function combineIntakes(rounds: readonly IntakeFigures[]): IntakeFigures {
 
 type Side = 'baseline' | 'service';
 
-/**
- * Runs `measure` for both sides over `count` rounds, taking turns: the baseline first in odd rounds,
- * the service first in even ones (an even count, so each goes first as often as the other). This
- * VM's speed drifts from one minute to the next; turns cancel the drift between the sides.
- */
-async function takeTurns<T>(
+/** Both sides' rounds (bench/support/turns.ts), each round's ratio logged as it ends. */
+function takeSideTurns<T>(
   phase: string,
   count: number,
   measure: (side: Side, round: number) => Promise<T>,
   ratioOf: (service: T, baseline: T) => number,
 ): Promise<Record<Side, T[]>> {
-  const results: Record<Side, T[]> = { baseline: [], service: [] };
-  for (let round = 1; round <= count; round++) {
-    const order: Side[] = round % 2 === 1 ? ['baseline', 'service'] : ['service', 'baseline'];
-    for (const side of order) results[side].push(await measure(side, round));
-    log(`${phase} round ${round}: ${ratioOf(results.service[round - 1], results.baseline[round - 1]).toFixed(2)}×`);
-  }
-  return results;
+  return takeTurns<Side, T>(['baseline', 'service'], count, measure, (round, results) =>
+    log(`${phase} round ${round}: ${ratioOf(results.service[round - 1], results.baseline[round - 1]).toFixed(2)}×`),
+  );
 }
 
 /** The intake alone (nothing consumes), each round on a fresh process and queue prefix. */
 async function measureIntakes(pools: IntakePools, servers: Servers): Promise<Record<Side, IntakeFigures>> {
   const intakeDb = await createScratchDatabase(settings.adminUrl, 'bench_intake');
   databases.push(intakeDb);
-  const rounds = await takeTurns(
+  const rounds = await takeSideTurns(
     'intake',
     settings.intakeRounds,
     async (side, round) => {
@@ -463,7 +456,7 @@ function combineDrains(rounds: readonly DrainFigures[]): DrainFigures {
 
 /** Intake and worker together, from the first POST until Postgres holds every event. */
 async function measureDrains(pools: DrainPools, servers: Servers): Promise<Record<Side, DrainFigures>> {
-  const rounds = await takeTurns(
+  const rounds = await takeSideTurns(
     'drain',
     settings.drainRounds,
     (side, round) => drainOnce(side, round, pools, servers),

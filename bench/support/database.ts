@@ -60,7 +60,7 @@ export async function postmasterPid(adminUrl: string): Promise<number | null> {
   await client.connect();
   try {
     const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
-    // The backend serving this connection is a child of the postmaster.
+    // The backend serving this connection is a child of the postmaster; it must still run (not queryOnce).
     return parentPid(row.pid);
   } catch {
     return null;
