@@ -70,14 +70,12 @@ const prepared = new WeakMap<Queue, PreparedQueue>();
 async function prepare(queue: Queue): Promise<PreparedQueue> {
   const known = prepared.get(queue);
   if (known) return known;
-  const defaults = queue.defaultJobOptions;
-  if (defaults.delay || defaults.priority) throw new TypeError(`enqueueOnce adds standard jobs only: queue ${queue.name} has a default delay or priority`);
   const client = (await queue.getBackend().client) as unknown as QueueConnection;
   if (typeof client[ADD_ONCE_COMMAND] !== 'function') {
     client.defineCommand(ADD_ONCE_COMMAND, { numberOfKeys: ADD_SCRIPT.keys + 1, lua: addOnceLua(ADD_SCRIPT) });
   }
   // Read once: BullMQ's wrapper of the connection binds such a command afresh on every read.
-  const entry = { addOnce: client[ADD_ONCE_COMMAND] as AddOnce, defaults };
+  const entry = { addOnce: client[ADD_ONCE_COMMAND] as AddOnce, defaults: queue.defaultJobOptions };
   prepared.set(queue, entry);
   return entry;
 }
@@ -101,6 +99,7 @@ export async function enqueueOnce<T>(
   let firstSeen = false;
   const connection = {
     async runCommand(command: string, args: unknown[]): Promise<string | number> {
+      // A delay or priority, per job or by the queue's defaults, would need another BullMQ script.
       if (!command.startsWith(`${ADD_SCRIPT.name}:`)) throw new TypeError(`enqueueOnce adds standard jobs only, not ${command}`);
       const withMarker = args.slice();
       withMarker.splice(ADD_SCRIPT.keys, 0, seen.key);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /**
- * Refusals that happen before the route's handler runs (413, a bad Content-Length) get their log
+ * Refusals that happen before the route's handler runs (413, 415, a bad Content-Length) get their log
  * line here, then Fastify's own answer. An error handler runs only on errors: the hot path pays
  * nothing for it, where an onResponse hook made Fastify watch every response.
  */
