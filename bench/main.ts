@@ -147,7 +147,7 @@ async function measureIntake(label: string, server: Child, pools: IntakePools, {
   const saturation = await runLoad({ url: server.url, events: pools.saturation, connections: settings.connections, duration: settings.seconds });
   const serverSpent = server.cpuMicros() - cpuBefore;
   const redisSpent = redisCpu(redisPid) - redisBefore;
-  log(`${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`);
+  log(`${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99.toFixed(2)} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`);
   log(`${label}: fixed ${settings.fixedRate} req/s for ${settings.seconds}s at ${settings.fixedConnections} connections`);
   const fixed = await runLoad({
     url: server.url,
@@ -156,7 +156,7 @@ async function measureIntake(label: string, server: Child, pools: IntakePools, {
     duration: settings.seconds,
     overallRate: settings.fixedRate,
   });
-  log(`${label}: fixed rate p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, non-2xx ${fixed.non2xx}`);
+  log(`${label}: fixed rate p50 ${fixed.latency.p50.toFixed(2)} ms, p99 ${fixed.latency.p99.toFixed(2)} ms, non-2xx ${fixed.non2xx}`);
   return {
     saturation,
     fixed,
@@ -490,7 +490,7 @@ async function main(): Promise<void> {
   if (settings.intakeOnly) {
     log(`intake only: service ${service.saturation.reqPerSec.toFixed(0)} req/s vs baseline ${baseline.saturation.reqPerSec.toFixed(0)} ` +
       `(${(service.saturation.reqPerSec / baseline.saturation.reqPerSec).toFixed(2)}×); CPU µs/request ${service.serverCpuMicrosPerRequest.toFixed(0)} vs ` +
-      `${baseline.serverCpuMicrosPerRequest.toFixed(0)}; p99 at ${settings.fixedRate} req/s ${service.fixed.latency.p99} vs ${baseline.fixed.latency.p99} ms`);
+      `${baseline.serverCpuMicrosPerRequest.toFixed(0)}; p99 at ${settings.fixedRate} req/s ${service.fixed.latency.p99.toFixed(2)} vs ${baseline.fixed.latency.p99.toFixed(2)} ms`);
     return;
   }
 
