@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { REQUEST_ID_HEADER, requestIdOf } from '@app/observability';
 import { registerBodyParsers, WEBHOOK_PATH } from '../http/body-parsers.js';
 import { closeConnectionsWhen } from '../http/response-hooks.js';
-import { logRefusedWebhooks } from './refused-webhook.handler.js';
+import { logRefusedWebhooks, refusalLine } from './refused-webhook.handler.js';
 import { registerWebhookRoute, WebhookRouteDeps } from './webhook.route.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -48,7 +48,7 @@ export class WebhookServer {
     instance.addHook('onRequest', (request, reply, done) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
       if (!this.isClosing()) return done();
-      logger.warn({ msg: 'webhook rejected', reqId: request.id, statusCode: 503, contentLength: request.headers['content-length'], reason: 'shutting down' });
+      logger.warn(refusalLine(request, 503, 'shutting down'));
       // Same answer as the rest of the API during shutdown: Flexport retries.
       void reply.code(503).send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 });
     });
