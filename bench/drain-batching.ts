@@ -1,17 +1,17 @@
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { CATEGORY_QUEUES, EVENT_JOB_OPTIONS, EventJobData, eventJobId, JobName, QueueName } from '@app/queue';
 import { BASELINE_JOB_OPTIONS, BASELINE_QUEUE } from './baselines/baseline-config.js';
 import { createScratchDatabase, ScratchDatabase } from './support/database.js';
 import { buildEvents, SignedEvent } from './support/events.js';
+import { Child, processCpuMicros, REPO_ROOT, sleep, startProgram, tail } from './support/processes.js';
 import { deletePrefix, redisServerPid } from './support/redis.js';
+import { BENCH_SECRET, serviceEnv } from './support/settings.js';
 
 /**
  * A focused measurement of the drain alone (not part of `npm run bench`): N events are queued
@@ -20,7 +20,7 @@ import { deletePrefix, redisServerPid } from './support/redis.js';
  * worker are not blurred by HTTP load on the same cores.
  *
  *   node dist/bench/drain-batching.js [service|baseline ...]
- * Settings: DRAIN_EVENTS (default 20000), DRAIN_DIST (a build of the service other than dist/),
+ * Settings: DRAIN_EVENTS (default 20000), DRAIN_DIST (the dist/ folder of another build of the service),
  * DRAIN_NODE_OPTIONS (NODE_OPTIONS of the workers), DRAIN_LOG_LEVEL, DRAIN_CPU_PROF_DIR, DRAIN_KEEP_LOGS=1,
  * WORKER_CONCURRENCY (the service worker's, when set; the baseline keeps its 16), BENCH_REDIS_URL, BENCH_DATABASE_URL.
  */
@@ -28,22 +28,15 @@ const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   events: Number(process.env.DRAIN_EVENTS ?? 20_000),
-  // This file runs from <build>/bench/: by default, measure the build it belongs to.
-  dist: process.env.DRAIN_DIST ?? dirname(dirname(fileURLToPath(import.meta.url))),
+  /** The checkout whose build runs the workers: by default this one. */
+  buildRoot: process.env.DRAIN_DIST ? dirname(resolve(process.env.DRAIN_DIST)) : REPO_ROOT,
   concurrency: process.env.WORKER_CONCURRENCY,
   timeoutMs: Number(process.env.DRAIN_TIMEOUT_MS ?? 300_000),
   /** Writes a CPU profile of the worker there. */
   cpuProfDir: process.env.DRAIN_CPU_PROF_DIR,
 };
-const SECRET = 'whsec_bench_only';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n');
-
-/** User + system CPU time of a process, in microseconds (Linux /proc; clock ticks of 100 Hz). */
-function processCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+if (!existsSync(join(settings.buildRoot, 'dist', 'apps', 'worker', 'src', 'main.js'))) {
+  throw new Error(`no built worker under ${join(settings.buildRoot, 'dist')}: DRAIN_DIST must name a build's dist/ folder`);
 }
 const runId = randomBytes(3).toString('hex');
 const logDir = mkdtempSync(join(tmpdir(), 'fw-drain-'));
@@ -71,40 +64,20 @@ function jobData(event: SignedEvent): EventJobData {
   return { eventId, type, category, name, receivedAt: new Date().toISOString(), envelope: parsed.envelope };
 }
 
-async function startWorker(target: Target, env: Record<string, string>): Promise<{ pid: number; stop(): Promise<void>; log(): string }> {
-  const entry = target === 'service' ? 'apps/worker/src/main.js' : 'bench/baselines/drain-worker.js';
-  const logFile = join(logDir, `${target}-${Date.now()}.log`);
-  const fd = openSync(logFile, 'a');
-  const nodeArgs = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(settings.dist, entry)], {
+/** The worker of `target`, from the build under test, logging to this run's folder. */
+function startWorker(target: Target, env: Record<string, string>): Promise<Child> {
+  return startProgram(target === 'service' ? 'worker' : 'baseline-worker', {
     env: {
-      PATH: process.env.PATH,
       ...env,
       ...(settings.concurrency && target === 'service' ? { WORKER_CONCURRENCY: settings.concurrency } : {}),
       ...(process.env.DRAIN_NODE_OPTIONS ? { NODE_OPTIONS: process.env.DRAIN_NODE_OPTIONS } : {}),
     },
-    stdio: ['ignore', fd, fd],
+    logDir,
+    label: target,
+    nodeArgs: settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [],
+    startTimeoutMs: 60_000,
+    repoRoot: settings.buildRoot,
   });
-  closeSync(fd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
-  const deadline = Date.now() + 60_000;
-  while (!/started \(pid \d+\)/.test(log())) {
-    if (child.exitCode !== null) throw new Error(`${target} worker exited while starting:\n${tail(log())}`);
-    if (Date.now() > deadline) throw new Error(`${target} worker did not start:\n${tail(log())}`);
-    await sleep(50);
-  }
-  return {
-    pid: child.pid ?? -1,
-    log,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult> {
@@ -122,7 +95,7 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
   };
   const names = target === 'service' ? Object.values(QueueName) : [BASELINE_QUEUE];
   const client = new pg.Client({ connectionString: database.url });
-  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let worker: Child | undefined;
   try {
     for (const name of names) await queue(name).pause();
     const byQueue = new Map<string, { name: string; data: unknown; opts: { jobId: string } }[]>();
@@ -136,16 +109,7 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
     for (const [name, jobs] of byQueue) {
       for (let i = 0; i < jobs.length; i += 1000) await queue(name).addBulk(jobs.slice(i, i + 1000));
     }
-    worker = await startWorker(target, {
-      NODE_ENV: 'production',
-      LOG_LEVEL: process.env.DRAIN_LOG_LEVEL ?? 'info',
-      REDIS_URL: settings.redisUrl,
-      DATABASE_URL: database.url,
-      QUEUE_PREFIX: prefix,
-      FLEXPORT_WEBHOOK_SECRETS: SECRET,
-      API_TOKEN: 'bench-api-token',
-      ADMIN_PASSWORD: 'bench-admin-password',
-    });
+    worker = await startWorker(target, { ...serviceEnv(settings.redisUrl, prefix, database.url), LOG_LEVEL: process.env.DRAIN_LOG_LEVEL ?? 'info' });
     await client.connect();
     const count =
       target === 'service'
@@ -196,9 +160,9 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
 }
 
 const targets = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['baseline', 'service']) as Target[];
-const events = buildEvents({ count: settings.events, secret: SECRET, tag: `dr${runId}`, shipments: Math.ceil(settings.events / 10) });
+const events = buildEvents({ count: settings.events, secret: BENCH_SECRET, tag: `dr${runId}`, shipments: Math.ceil(settings.events / 10) });
 const keepLogs = process.env.DRAIN_KEEP_LOGS === '1' || settings.cpuProfDir !== undefined || process.env.DRAIN_LOG_LEVEL !== undefined;
-process.stdout.write(`drain of ${events.length} pre-queued events; worker build ${settings.dist}${keepLogs ? `; logs in ${logDir}` : ''}\n`);
+process.stdout.write(`drain of ${events.length} pre-queued events; worker build ${join(settings.buildRoot, 'dist')}${keepLogs ? `; logs in ${logDir}` : ''}\n`);
 for (const target of targets) {
   const result = await drain(target, events);
   process.stdout.write(

@@ -43,7 +43,6 @@ const settings = {
   /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
   maxRate: Number(process.env.BENCH_MAX_RATE ?? 12000),
 };
-const SECRET = BENCH_SECRET;
 
 const runId = randomBytes(3).toString('hex');
 const logDir = mkdtempSync(join(tmpdir(), 'fw-bench-'));
@@ -80,7 +79,7 @@ function serviceEnv(queuePrefix: string, databaseUrl: string): Record<string, st
 }
 
 function baselineEnv(queuePrefix: string, databaseUrl: string): Record<string, string> {
-  return { REDIS_URL: settings.redisUrl, DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, FLEXPORT_WEBHOOK_SECRETS: SECRET };
+  return { REDIS_URL: settings.redisUrl, DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, FLEXPORT_WEBHOOK_SECRETS: BENCH_SECRET };
 }
 
 interface IntakePools {
@@ -99,15 +98,15 @@ function intakePools(): IntakePools {
   const warmup = settings.maxRate * settings.warmupSeconds;
   const saturation = settings.maxRate * settings.seconds;
   const fixed = Math.ceil(settings.fixedRate * settings.seconds * 1.2);
-  const all = buildEvents({ count: warmup + saturation + fixed, secret: SECRET, tag: `b${runId}`, shipments: 2000 });
+  const all = buildEvents({ count: warmup + saturation + fixed, secret: BENCH_SECRET, tag: `b${runId}`, shipments: 2000 });
   return { warmup: all.slice(0, warmup), saturation: all.slice(warmup, warmup + saturation), fixed: all.slice(warmup + saturation) };
 }
 
 /** The drains run on fresh prefixes and databases, so they may reuse events the intake runs sent elsewhere. */
 function drainPools(): DrainPools {
   return {
-    measured: buildEvents({ count: settings.drainEvents, secret: SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
-    warmup: buildEvents({ count: settings.drainWarmupEvents, secret: SECRET, tag: `w${runId}`, shipments: Math.ceil(settings.drainWarmupEvents / 10) }),
+    measured: buildEvents({ count: settings.drainEvents, secret: BENCH_SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
+    warmup: buildEvents({ count: settings.drainWarmupEvents, secret: BENCH_SECRET, tag: `w${runId}`, shipments: Math.ceil(settings.drainWarmupEvents / 10) }),
   };
 }
 
