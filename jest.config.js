@@ -1,6 +1,19 @@
 /** Jest runs in native ESM mode: Nest 12 packages are ESM-only. */
-const aliases = ['config', 'flexport', 'queue', 'database', 'processing', 'milestones', 'bookings',
-  'purchase-orders', 'invoices', 'documents', 'containers', 'notifications', 'observability'];
+const aliases = [
+  'config',
+  'flexport',
+  'queue',
+  'database',
+  'processing',
+  'milestones',
+  'bookings',
+  'purchase-orders',
+  'invoices',
+  'documents',
+  'containers',
+  'notifications',
+  'observability',
+];
 
 export default {
   testEnvironment: 'node',

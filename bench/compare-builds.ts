@@ -44,7 +44,12 @@ const builds = { other: resolve(other), this: undefined } as const;
 type Build = keyof typeof builds;
 
 const redisPid = await redisServerPid(settings.redisUrl);
-const events = buildEvents({ count: settings.maxRate * (settings.warmupSeconds + settings.seconds), secret: BENCH_SECRET, tag: `c${runId}`, shipments: 2000 });
+const events = buildEvents({
+  count: settings.maxRate * (settings.warmupSeconds + settings.seconds),
+  secret: BENCH_SECRET,
+  tag: `c${runId}`,
+  shipments: 2000,
+});
 const warmup = events.slice(0, settings.maxRate * settings.warmupSeconds);
 const measured = events.slice(warmup.length);
 
@@ -80,13 +85,18 @@ let samples: Record<Build, Sample[]>;
 let failed = true;
 const database = await createScratchDatabase(settings.adminUrl, 'bench_compare');
 try {
-  samples = await takeTurns<Build, Sample>(['other', 'this'], settings.pairs, (build, pair) => sample(build, pair, database.url), (pair, results) => {
-    const [before, after] = [results.other[pair - 1], results.this[pair - 1]];
-    console.log(
-      `pair ${pair}: req/s ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)}, ` +
-        `CPU µs/request ${before.cpuMicrosPerRequest.toFixed(0)} → ${after.cpuMicrosPerRequest.toFixed(0)}`,
-    );
-  });
+  samples = await takeTurns<Build, Sample>(
+    ['other', 'this'],
+    settings.pairs,
+    (build, pair) => sample(build, pair, database.url),
+    (pair, results) => {
+      const [before, after] = [results.other[pair - 1], results.this[pair - 1]];
+      console.log(
+        `pair ${pair}: req/s ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)}, ` +
+          `CPU µs/request ${before.cpuMicrosPerRequest.toFixed(0)} → ${after.cpuMicrosPerRequest.toFixed(0)}`,
+      );
+    },
+  );
   failed = false;
 } finally {
   await database.drop();
@@ -102,7 +112,9 @@ const summary = (build: Build) => ({
 });
 const [before, after] = [summary('other'), summary('this')];
 console.log(`other build (${builds.other}) vs this one, ${settings.pairs} pairs at ${settings.connections} connections:`);
-console.log(`  req/s          ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)} (${(after.reqPerSec / before.reqPerSec).toFixed(2)}×)`);
+console.log(
+  `  req/s          ${before.reqPerSec.toFixed(0)} → ${after.reqPerSec.toFixed(0)} (${(after.reqPerSec / before.reqPerSec).toFixed(2)}×)`,
+);
 console.log(`  CPU µs/request ${before.cpu.toFixed(0)} → ${after.cpu.toFixed(0)} (${(after.cpu / before.cpu).toFixed(2)}×)`);
 if (before.redis !== null && after.redis !== null) {
   console.log(`  Redis µs/request ${before.redis.toFixed(0)} → ${after.redis.toFixed(0)} (${(after.redis / before.redis).toFixed(2)}×)`);

@@ -109,16 +109,21 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
     for (const [name, jobs] of byQueue) {
       for (let i = 0; i < jobs.length; i += 1000) await queue(name).addBulk(jobs.slice(i, i + 1000));
     }
-    worker = await startWorker(target, { ...serviceEnv(settings.redisUrl, prefix, database.url), LOG_LEVEL: process.env.DRAIN_LOG_LEVEL ?? 'info' });
+    worker = await startWorker(target, {
+      ...serviceEnv(settings.redisUrl, prefix, database.url),
+      LOG_LEVEL: process.env.DRAIN_LOG_LEVEL ?? 'info',
+    });
     await client.connect();
     const count =
       target === 'service'
         ? `SELECT count(*) FILTER (WHERE status IN ('processed', 'ignored')) AS done, count(*) FILTER (WHERE status = 'dead') AS dead FROM event_log`
         : 'SELECT count(*) AS done, 0 AS dead FROM baseline_processed_events';
     const backends = async () =>
-      (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map(
-        (row) => row.pid,
-      );
+      (
+        await client.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        )
+      ).rows.map((row) => row.pid);
     const backendCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? processCpuMicros(pid) : 0), 0);
     const redisPid = await redisServerPid(settings.redisUrl).catch(() => null);
     const redisBefore = redisPid === null ? 0 : processCpuMicros(redisPid);
@@ -129,7 +134,8 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
     let done = 0;
     let dead = 0;
     while (done + dead < events.length) {
-      if (performance.now() - started > settings.timeoutMs) throw new Error(`${target}: drain timed out at ${done + dead}/${events.length}\n${tail(worker.log(), 20)}`);
+      if (performance.now() - started > settings.timeoutMs)
+        throw new Error(`${target}: drain timed out at ${done + dead}/${events.length}\n${tail(worker.log(), 20)}`);
       await sleep(25);
       const [row] = (await client.query<{ done: string; dead: string }>(count)).rows;
       done = Number(row.done);
@@ -162,7 +168,9 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
 const targets = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['baseline', 'service']) as Target[];
 const events = buildEvents({ count: settings.events, secret: BENCH_SECRET, tag: `dr${runId}`, shipments: Math.ceil(settings.events / 10) });
 const keepLogs = process.env.DRAIN_KEEP_LOGS === '1' || settings.cpuProfDir !== undefined || process.env.DRAIN_LOG_LEVEL !== undefined;
-process.stdout.write(`drain of ${events.length} pre-queued events; worker build ${join(settings.buildRoot, 'dist')}${keepLogs ? `; logs in ${logDir}` : ''}\n`);
+process.stdout.write(
+  `drain of ${events.length} pre-queued events; worker build ${join(settings.buildRoot, 'dist')}${keepLogs ? `; logs in ${logDir}` : ''}\n`,
+);
 for (const target of targets) {
   const result = await drain(target, events);
   process.stdout.write(

@@ -63,7 +63,8 @@ function prefix(label: string): string {
 }
 
 async function start(program: Program, env: Record<string, string>, label: string, profile = false): Promise<Child> {
-  const nodeArgs = profile && settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  const nodeArgs =
+    profile && settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
   const child = await startProgram(program, { env, logDir, label, nodeArgs });
   children.push(child);
   return child;
@@ -105,8 +106,18 @@ function intakePools(): IntakePools {
 /** The drains run on fresh prefixes and databases, so they may reuse events the intake runs sent elsewhere. */
 function drainPools(): DrainPools {
   return {
-    measured: buildEvents({ count: settings.drainEvents, secret: BENCH_SECRET, tag: `d${runId}`, shipments: Math.ceil(settings.drainEvents / 10) }),
-    warmup: buildEvents({ count: settings.drainWarmupEvents, secret: BENCH_SECRET, tag: `w${runId}`, shipments: Math.ceil(settings.drainWarmupEvents / 10) }),
+    measured: buildEvents({
+      count: settings.drainEvents,
+      secret: BENCH_SECRET,
+      tag: `d${runId}`,
+      shipments: Math.ceil(settings.drainEvents / 10),
+    }),
+    warmup: buildEvents({
+      count: settings.drainWarmupEvents,
+      secret: BENCH_SECRET,
+      tag: `w${runId}`,
+      shipments: Math.ceil(settings.drainWarmupEvents / 10),
+    }),
   };
 }
 
@@ -143,10 +154,17 @@ async function measureIntake(label: string, server: Child, pools: IntakePools, {
   log(`${label}: saturation ${settings.seconds}s at ${settings.connections} connections`);
   const cpuBefore = server.cpuMicros();
   const redisBefore = redisCpu(redisPid);
-  const saturation = await runLoad({ url: server.url, events: pools.saturation, connections: settings.connections, duration: settings.seconds });
+  const saturation = await runLoad({
+    url: server.url,
+    events: pools.saturation,
+    connections: settings.connections,
+    duration: settings.seconds,
+  });
   const serverSpent = server.cpuMicros() - cpuBefore;
   const redisSpent = redisCpu(redisPid) - redisBefore;
-  log(`${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99.toFixed(2)} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`);
+  log(
+    `${label}: ${saturation.reqPerSec.toFixed(0)} req/s, p99 ${saturation.latency.p99.toFixed(2)} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}`,
+  );
   log(`${label}: fixed ${settings.fixedRate} req/s for ${settings.seconds}s at ${settings.fixedConnections} connections`);
   const fixed = await runLoad({
     url: server.url,
@@ -235,9 +253,15 @@ async function measureDrain(
   const { lastAt } = finished ? await progress.span() : { lastAt: null };
   const endMs = lastAt ? lastAt.getTime() : Date.now();
   const seconds = (endMs - load.startedAt) / 1000;
-  log(`${label}: posted in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)}s (${load.status2xx} answered 2xx); ` +
-    `${processed} processed${dead ? `, ${dead} dead` : ''} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
-  log(`${label}: CPU µs/event ${Object.entries(cpuPerEvent).map(([who, micros]) => `${who} ${micros === null ? '–' : micros.toFixed(0)}`).join(', ')}`);
+  log(
+    `${label}: posted in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)}s (${load.status2xx} answered 2xx); ` +
+      `${processed} processed${dead ? `, ${dead} dead` : ''} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`,
+  );
+  log(
+    `${label}: CPU µs/event ${Object.entries(cpuPerEvent)
+      .map(([who, micros]) => `${who} ${micros === null ? '–' : micros.toFixed(0)}`)
+      .join(', ')}`,
+  );
   return {
     events: load.status2xx,
     processed,
@@ -274,7 +298,14 @@ async function measureBacklog(
   const { firstAt, lastAt } = await progress.span();
   const seconds = firstAt && lastAt ? (lastAt.getTime() - firstAt.getTime()) / 1000 : NaN;
   log(`${label}: worker drained ${state.done} in ${seconds.toFixed(1)}s${finished ? '' : ' (TIMED OUT)'}`);
-  return { events: load.status2xx, processed: state.done, seconds, eventsPerSecond: state.done / seconds, finished, workerCpuMicrosPerEvent: cpu / Math.max(1, state.done) };
+  return {
+    events: load.status2xx,
+    processed: state.done,
+    seconds,
+    eventsPerSecond: state.done / seconds,
+    finished,
+    workerCpuMicrosPerEvent: cpu / Math.max(1, state.done),
+  };
 }
 
 function baselineProgress(url: string): ProgressSource {
@@ -353,7 +384,8 @@ function combineLoads(rounds: readonly LoadResult[]): LoadResult {
 }
 
 function combineIntakes(rounds: readonly IntakeFigures[]): IntakeFigures {
-  const perRequest = (pick: (figures: IntakeFigures) => number | null) => weightedMean(rounds, pick, (figures) => figures.saturation.requests);
+  const perRequest = (pick: (figures: IntakeFigures) => number | null) =>
+    weightedMean(rounds, pick, (figures) => figures.saturation.requests);
   return {
     saturation: combineLoads(rounds.map((figures) => figures.saturation)),
     fixed: combineLoads(rounds.map((figures) => figures.fixed)),
@@ -418,7 +450,14 @@ async function drainOnce(side: Side, round: number, pools: DrainPools, servers: 
     intake = await start('api', { ...serviceEnv(queuePrefix, db.url), RUN_MIGRATIONS: 'false' }, `service-api-drain-${round}`, true);
     progress = serviceProgress(db.url);
   }
-  const figures = await measureDrain(`${side === 'baseline' ? 'baseline (b)' : 'service'} #${round}`, intake, worker, pools, servers, progress);
+  const figures = await measureDrain(
+    `${side === 'baseline' ? 'baseline (b)' : 'service'} #${round}`,
+    intake,
+    worker,
+    pools,
+    servers,
+    progress,
+  );
   await stop(intake);
   await stop(worker);
   await deletePrefix(settings.redisUrl, queuePrefix);
@@ -433,7 +472,11 @@ function combineDrains(rounds: readonly DrainFigures[]): DrainFigures {
   const processed = sum((figures) => figures.processed);
   const seconds = sum((figures) => figures.seconds);
   const cpu = (pick: (cpu: DrainFigures['cpuPerEvent']) => number | null) =>
-    weightedMean(rounds, (figures) => pick(figures.cpuPerEvent), (figures) => figures.processed);
+    weightedMean(
+      rounds,
+      (figures) => pick(figures.cpuPerEvent),
+      (figures) => figures.processed,
+    );
   return {
     events: sum((figures) => figures.events),
     processed,
@@ -470,7 +513,9 @@ async function main(): Promise<void> {
   const machine = await describeMachine(settings.redisUrl, settings.adminUrl);
   const loadBefore = loadavg();
   if (loadBefore[0] > machine.cores * 0.5) {
-    log(`warning: load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${machine.cores} cores: other work competes with the bench`);
+    log(
+      `warning: load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} on ${machine.cores} cores: other work competes with the bench`,
+    );
   }
   const servers: Servers = {
     redisPid: await redisServerPid(settings.redisUrl).catch(() => null),
@@ -480,16 +525,20 @@ async function main(): Promise<void> {
 
   if (settings.drainOnly) {
     const drains = await measureDrains(drainEvents, servers);
-    log(`drain only: service ${drains.service.eventsPerSecond.toFixed(0)} events/s vs baseline ${drains.baseline.eventsPerSecond.toFixed(0)} ` +
-      `(${(drains.service.eventsPerSecond / drains.baseline.eventsPerSecond).toFixed(2)}×)`);
+    log(
+      `drain only: service ${drains.service.eventsPerSecond.toFixed(0)} events/s vs baseline ${drains.baseline.eventsPerSecond.toFixed(0)} ` +
+        `(${(drains.service.eventsPerSecond / drains.baseline.eventsPerSecond).toFixed(2)}×)`,
+    );
     return;
   }
 
   const { baseline, service } = await measureIntakes(timed('intake', intakePools), servers);
   if (settings.intakeOnly) {
-    log(`intake only: service ${service.saturation.reqPerSec.toFixed(0)} req/s vs baseline ${baseline.saturation.reqPerSec.toFixed(0)} ` +
-      `(${(service.saturation.reqPerSec / baseline.saturation.reqPerSec).toFixed(2)}×); CPU µs/request ${service.serverCpuMicrosPerRequest.toFixed(0)} vs ` +
-      `${baseline.serverCpuMicrosPerRequest.toFixed(0)}; p99 at ${settings.fixedRate} req/s ${service.fixed.latency.p99.toFixed(2)} vs ${baseline.fixed.latency.p99.toFixed(2)} ms`);
+    log(
+      `intake only: service ${service.saturation.reqPerSec.toFixed(0)} req/s vs baseline ${baseline.saturation.reqPerSec.toFixed(0)} ` +
+        `(${(service.saturation.reqPerSec / baseline.saturation.reqPerSec).toFixed(2)}×); CPU µs/request ${service.serverCpuMicrosPerRequest.toFixed(0)} vs ` +
+        `${baseline.serverCpuMicrosPerRequest.toFixed(0)}; p99 at ${settings.fixedRate} req/s ${service.fixed.latency.p99.toFixed(2)} vs ${baseline.fixed.latency.p99.toFixed(2)} ms`,
+    );
     return;
   }
 

@@ -162,7 +162,8 @@ const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
 const plusDays = (date: Date, days: number) => new Date(date.getTime() + days * 86_400_000);
 const place = (ctx: Ctx) => PLACES[Math.floor(ctx.random() * PLACES.length)];
 const compactId = (ctx: Ctx) => `evt_${ctx.tag}_${ctx.index.toString(36).padStart(6, '0')}`;
-const containerNumber = (ctx: Ctx) => `MSKU${String(1_000_000 + (Number(ctx.shipmentId) % 9000) * 3 + Math.floor(ctx.random() * 3)).slice(-7)}`;
+const containerNumber = (ctx: Ctx) =>
+  `MSKU${String(1_000_000 + (Number(ctx.shipmentId) % 9000) * 3 + Math.floor(ctx.random() * 3)).slice(-7)}`;
 const shipmentRef = (ctx: Ctx) => `SHP-${ctx.shipmentId}`;
 
 function compactEnvelope(ctx: Ctx, type: string, data: Record<string, unknown>): Envelope {
@@ -364,7 +365,13 @@ function v2Container(ctx: Ctx): Draft {
       shipment: v2Shipment(ctx),
       location: v2Location(ctx),
       containers: [
-        { _object: '/ocean/shipment_container', id: 77_000 + ctx.index, container_number: number, container_size: 'fourty_ft_hc', container_type: 'dry' },
+        {
+          _object: '/ocean/shipment_container',
+          id: 77_000 + ctx.index,
+          container_number: number,
+          container_size: 'fourty_ft_hc',
+          container_type: 'dry',
+        },
       ],
     },
   );

@@ -95,19 +95,103 @@ export function rows(f: BenchFigures): Row[] {
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const c = f.settings.connections;
   return [
-    ['intake req/s, saturation', fmt(s.saturation.reqPerSec), fmt(b.saturation.reqPerSec), ratio(s.saturation.reqPerSec, b.saturation.reqPerSec), '≥ 0.75×', mark(v.intake)],
-    [`p50 latency, saturation (${c} conn.), ms`, ms(s.saturation.latency.p50), ms(b.saturation.latency.p50), ratio(s.saturation.latency.p50, b.saturation.latency.p50), '', ''],
-    [`p99 latency, saturation, ms`, ms(s.saturation.latency.p99), ms(b.saturation.latency.p99), ratio(s.saturation.latency.p99, b.saturation.latency.p99), '', ''],
-    [`p99.9 latency, saturation, ms`, ms(s.saturation.latency.p999), ms(b.saturation.latency.p999), ratio(s.saturation.latency.p999, b.saturation.latency.p999), '', ''],
-    [`p50 latency at ${f.settings.fixedRate} req/s, ms`, ms(s.fixed.latency.p50), ms(b.fixed.latency.p50), ratio(s.fixed.latency.p50, b.fixed.latency.p50), '', ''],
-    [`p99 latency at ${f.settings.fixedRate} req/s, ms`, ms(s.fixed.latency.p99), ms(b.fixed.latency.p99), ratio(s.fixed.latency.p99, b.fixed.latency.p99), '≤ 1.5×', mark(v.latency)],
-    ['non-2xx + socket errors (all runs)', fmt(nonOk(s) + f.service.drain.postNon2xx), fmt(nonOk(b) + f.baseline.drain.postNon2xx), '', '0', mark(v.non2xx)],
-    ['intake server CPU µs/request', fmt(s.serverCpuMicrosPerRequest), fmt(b.serverCpuMicrosPerRequest), ratio(s.serverCpuMicrosPerRequest, b.serverCpuMicrosPerRequest), '', ''],
-    ['Redis CPU µs/request (intake)', s.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(s.redisCpuMicrosPerRequest), b.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(b.redisCpuMicrosPerRequest), s.redisCpuMicrosPerRequest && b.redisCpuMicrosPerRequest ? ratio(s.redisCpuMicrosPerRequest, b.redisCpuMicrosPerRequest) : '', '', ''],
-    [`drain events/s (${f.settings.drainRounds} × ${fmt(f.settings.drainEvents)} events, first POST → all in Postgres)`, `${fmt(f.service.drain.eventsPerSecond)}${f.service.drain.finished ? '' : ' (timed out)'}`, fmt(f.baseline.drain.eventsPerSecond), ratio(f.service.drain.eventsPerSecond, f.baseline.drain.eventsPerSecond), '≥ 1.5×', mark(v.drain)],
+    [
+      'intake req/s, saturation',
+      fmt(s.saturation.reqPerSec),
+      fmt(b.saturation.reqPerSec),
+      ratio(s.saturation.reqPerSec, b.saturation.reqPerSec),
+      '≥ 0.75×',
+      mark(v.intake),
+    ],
+    [
+      `p50 latency, saturation (${c} conn.), ms`,
+      ms(s.saturation.latency.p50),
+      ms(b.saturation.latency.p50),
+      ratio(s.saturation.latency.p50, b.saturation.latency.p50),
+      '',
+      '',
+    ],
+    [
+      `p99 latency, saturation, ms`,
+      ms(s.saturation.latency.p99),
+      ms(b.saturation.latency.p99),
+      ratio(s.saturation.latency.p99, b.saturation.latency.p99),
+      '',
+      '',
+    ],
+    [
+      `p99.9 latency, saturation, ms`,
+      ms(s.saturation.latency.p999),
+      ms(b.saturation.latency.p999),
+      ratio(s.saturation.latency.p999, b.saturation.latency.p999),
+      '',
+      '',
+    ],
+    [
+      `p50 latency at ${f.settings.fixedRate} req/s, ms`,
+      ms(s.fixed.latency.p50),
+      ms(b.fixed.latency.p50),
+      ratio(s.fixed.latency.p50, b.fixed.latency.p50),
+      '',
+      '',
+    ],
+    [
+      `p99 latency at ${f.settings.fixedRate} req/s, ms`,
+      ms(s.fixed.latency.p99),
+      ms(b.fixed.latency.p99),
+      ratio(s.fixed.latency.p99, b.fixed.latency.p99),
+      '≤ 1.5×',
+      mark(v.latency),
+    ],
+    [
+      'non-2xx + socket errors (all runs)',
+      fmt(nonOk(s) + f.service.drain.postNon2xx),
+      fmt(nonOk(b) + f.baseline.drain.postNon2xx),
+      '',
+      '0',
+      mark(v.non2xx),
+    ],
+    [
+      'intake server CPU µs/request',
+      fmt(s.serverCpuMicrosPerRequest),
+      fmt(b.serverCpuMicrosPerRequest),
+      ratio(s.serverCpuMicrosPerRequest, b.serverCpuMicrosPerRequest),
+      '',
+      '',
+    ],
+    [
+      'Redis CPU µs/request (intake)',
+      s.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(s.redisCpuMicrosPerRequest),
+      b.redisCpuMicrosPerRequest === null ? 'n/a' : fmt(b.redisCpuMicrosPerRequest),
+      s.redisCpuMicrosPerRequest && b.redisCpuMicrosPerRequest ? ratio(s.redisCpuMicrosPerRequest, b.redisCpuMicrosPerRequest) : '',
+      '',
+      '',
+    ],
+    [
+      `drain events/s (${f.settings.drainRounds} × ${fmt(f.settings.drainEvents)} events, first POST → all in Postgres)`,
+      `${fmt(f.service.drain.eventsPerSecond)}${f.service.drain.finished ? '' : ' (timed out)'}`,
+      fmt(f.baseline.drain.eventsPerSecond),
+      ratio(f.service.drain.eventsPerSecond, f.baseline.drain.eventsPerSecond),
+      '≥ 1.5×',
+      mark(v.drain),
+    ],
     ...drainCpuRows(f),
-    ['worker alone, queued backlog: events/s', `${fmt(f.service.backlog.eventsPerSecond)}${f.service.backlog.finished ? '' : ' (timed out)'}`, fmt(f.baseline.backlog.eventsPerSecond), ratio(f.service.backlog.eventsPerSecond, f.baseline.backlog.eventsPerSecond), '', ''],
-    ['worker alone: CPU µs/event', fmt(f.service.backlog.workerCpuMicrosPerEvent), fmt(f.baseline.backlog.workerCpuMicrosPerEvent), ratio(f.service.backlog.workerCpuMicrosPerEvent, f.baseline.backlog.workerCpuMicrosPerEvent), '', ''],
+    [
+      'worker alone, queued backlog: events/s',
+      `${fmt(f.service.backlog.eventsPerSecond)}${f.service.backlog.finished ? '' : ' (timed out)'}`,
+      fmt(f.baseline.backlog.eventsPerSecond),
+      ratio(f.service.backlog.eventsPerSecond, f.baseline.backlog.eventsPerSecond),
+      '',
+      '',
+    ],
+    [
+      'worker alone: CPU µs/event',
+      fmt(f.service.backlog.workerCpuMicrosPerEvent),
+      fmt(f.baseline.backlog.workerCpuMicrosPerEvent),
+      ratio(f.service.backlog.workerCpuMicrosPerEvent, f.baseline.backlog.workerCpuMicrosPerEvent),
+      '',
+      '',
+    ],
   ];
 }
 
@@ -148,7 +232,8 @@ export function renderConsoleTable(f: BenchFigures): string {
     `${f.machine.cpuModel}, ${f.machine.cores} cores, ${f.machine.memoryGiB} GiB, Node ${f.machine.node}; bench took ${fmt(f.totalSeconds)} s`,
     `load average before ${f.loadAverage.before.map((l) => l.toFixed(2)).join(' ')}, after ${f.loadAverage.after.map((l) => l.toFixed(2)).join(' ')}`,
   ];
-  if (f.service.intake.poolWrapped || f.baseline.intake.poolWrapped) notes.push('WARNING: the pre-signed pool wrapped; raise BENCH_MAX_RATE');
+  if (f.service.intake.poolWrapped || f.baseline.intake.poolWrapped)
+    notes.push('WARNING: the pre-signed pool wrapped; raise BENCH_MAX_RATE');
   if (f.service.drain.dead > 0) notes.push(`WARNING: ${f.service.drain.dead} drain events were dead-lettered`);
   return [line(HEADER), rule, ...rows(f).map(line), '', ...notes].join('\n');
 }
@@ -186,7 +271,8 @@ export function writeBenchmarksDoc(f: BenchFigures): string {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n## Latest results\n\n${START}\n${END}\n`;
   const from = current.indexOf(START);
   const to = current.indexOf(END);
-  const next = from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + END.length)}` : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + END.length)}` : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
   return path;
 }

@@ -4,7 +4,8 @@ export const BENCH_SECRET = 'whsec_bench_only';
 /** A number of rounds or pairs: even, so that each side goes first as often as the other. */
 export function evenRounds(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 2 || value % 2 !== 0) throw new Error(`${name} must be an even integer of at least 2, not ${process.env[name]}`);
+  if (!Number.isInteger(value) || value < 2 || value % 2 !== 0)
+    throw new Error(`${name} must be an even integer of at least 2, not ${process.env[name]}`);
   return value;
 }
 

@@ -240,10 +240,12 @@ describe('admin API', () => {
       expect(stats.shipment_milestones.after).toBe(healthy.shipment_milestones.length);
 
       const content = (rows: unknown[]) =>
-        rows.map((r) => {
-          const { created_at: _c, updated_at: _u, recorded_at: _r, ...rest } = (r as { row: Record<string, unknown> }).row;
-          return JSON.stringify(rest);
-        }).sort();
+        rows
+          .map((r) => {
+            const { created_at: _c, updated_at: _u, recorded_at: _r, ...rest } = (r as { row: Record<string, unknown> }).row;
+            return JSON.stringify(rest);
+          })
+          .sort();
       const repaired = await snapshot();
       for (const table of PROJECTIONS) expect(content(repaired[table])).toEqual(content(healthy[table]));
       expect(await stack.client.json('/shipments/104233')).toMatchObject({ status: 'customs_cleared' });

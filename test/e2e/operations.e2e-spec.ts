@@ -29,7 +29,11 @@ const EVENTS = [
   'compact/booking-amended.json',
   'flexport-v2/unknown-future-type.json',
 ];
-const INVALID = JSON.stringify({ id: 'evt_ops_invalid', type: 'invoice.created', data: { invoice_id: 'INV-X', amount: 12.5, currency: 'USD' } });
+const INVALID = JSON.stringify({
+  id: 'evt_ops_invalid',
+  type: 'invoice.created',
+  data: { invoice_id: 'INV-X', amount: 12.5, currency: 'USD' },
+});
 
 describe('operations: metrics, docs, logs (API and worker as separate processes)', () => {
   let stack: ApiStack;
@@ -96,7 +100,18 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
 
     it('reports queue depths of every queue and the open dead letters', async () => {
       const metrics = parseMetrics(await (await fetch(`${stack.api.url}/metrics`)).text());
-      for (const queue of ['milestones', 'transit', 'bookings', 'purchase-orders', 'invoices', 'documents', 'containers', 'unknown-events', 'quarantine', 'notifications']) {
+      for (const queue of [
+        'milestones',
+        'transit',
+        'bookings',
+        'purchase-orders',
+        'invoices',
+        'documents',
+        'containers',
+        'unknown-events',
+        'quarantine',
+        'notifications',
+      ]) {
         for (const state of ['waiting', 'active', 'delayed', 'failed']) {
           expect(metrics.get(`flexport_queue_jobs{queue="${queue}",state="${state}"}`)).toEqual(expect.any(Number));
         }
@@ -199,7 +214,15 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       const byEvent = new Map<string, number>();
       for (const entry of handled) byEvent.set(entry.eventId!, (byEvent.get(entry.eventId!) ?? 0) + 1);
       expect([...byEvent.keys()].sort()).toEqual(
-        ['evt_01JD7QK9N2W5Z8XG4M3R6T1YHV', '2208114', '2208377', 'evt_01JD7QQ2C4E6G8J0L3N5Q7S9UW', 'evt_01JD7QN0W4H6J8K2L5P7R9T3VX', '2208999', 'evt_ops_invalid'].sort(),
+        [
+          'evt_01JD7QK9N2W5Z8XG4M3R6T1YHV',
+          '2208114',
+          '2208377',
+          'evt_01JD7QQ2C4E6G8J0L3N5Q7S9UW',
+          'evt_01JD7QN0W4H6J8K2L5P7R9T3VX',
+          '2208999',
+          'evt_ops_invalid',
+        ].sort(),
       );
       expect([...byEvent.values()].every((count) => count === 1)).toBe(true);
     });
@@ -269,10 +292,13 @@ describe('operations: health and shutdown (API alone)', () => {
   it('is not ready within 5 s of Redis going away, and ready again when it is back', async () => {
     await redis.cut();
     const cutAt = Date.now();
-    const down = await waitFor(async () => {
-      const result = await ready();
-      return result.status === 503 ? result : undefined;
-    }, { timeoutMs: 5000, intervalMs: 200, what: 'readiness to fail' });
+    const down = await waitFor(
+      async () => {
+        const result = await ready();
+        return result.status === 503 ? result : undefined;
+      },
+      { timeoutMs: 5000, intervalMs: 200, what: 'readiness to fail' },
+    );
     expect(Date.now() - cutAt).toBeLessThan(5000);
     expect(down.body.error).toMatchObject({ redis: { status: 'down' } });
     expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
@@ -283,10 +309,13 @@ describe('operations: health and shutdown (API alone)', () => {
   it('is not ready within 5 s of Postgres going away', async () => {
     await postgres.cut();
     const cutAt = Date.now();
-    const down = await waitFor(async () => {
-      const result = await ready();
-      return result.status === 503 ? result : undefined;
-    }, { timeoutMs: 5000, intervalMs: 200, what: 'readiness to fail' });
+    const down = await waitFor(
+      async () => {
+        const result = await ready();
+        return result.status === 503 ? result : undefined;
+      },
+      { timeoutMs: 5000, intervalMs: 200, what: 'readiness to fail' },
+    );
     expect(Date.now() - cutAt).toBeLessThan(5000);
     expect(down.body.error).toMatchObject({ postgres: { status: 'down' } });
     await postgres.restore();
@@ -312,7 +341,11 @@ async function spawnQuietApi(env: Record<string, string>): Promise<{ url: string
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}:\n${output}`);
-      return (await fetch(`${url}/health/live`).then((r) => r.ok).catch(() => false)) || undefined;
+      return (
+        (await fetch(`${url}/health/live`)
+          .then((r) => r.ok)
+          .catch(() => false)) || undefined
+      );
     },
     { timeoutMs: 60_000, intervalMs: 200, what: 'the quiet api to listen' },
   );
@@ -364,7 +397,11 @@ describe('operations: log level and graceful shutdown (API alone, LOG_LEVEL=warn
         `${quiet.url}/webhooks/flexport`,
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': body.length, ...signatureHeaders(body, E2E_SECRETS.webhookSecret) },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            ...signatureHeaders(body, E2E_SECRETS.webhookSecret),
+          },
         },
         (response) => {
           let text = '';

@@ -33,7 +33,11 @@ describe('Bull Board at /admin/queues', () => {
         ],
       }),
     ]);
-    for (const fixture of ['compact/milestone-departed.json', 'compact/invoice-freight-ready.json', 'flexport-v2/unknown-future-type.json']) {
+    for (const fixture of [
+      'compact/milestone-departed.json',
+      'compact/invoice-freight-ready.json',
+      'flexport-v2/unknown-future-type.json',
+    ]) {
       await stack.client.deliver(fixtureBytes(fixture));
     }
   }, 120_000);

@@ -116,8 +116,17 @@ describe('read API (CONTRACT §5)', () => {
     const shipment = await stack.client.json('/shipments/104233');
     expect(sorted(Object.keys(shipment))).toEqual(
       sorted([
-        'id', 'status', 'statusAt', 'location', 'estimatedDepartureAt', 'estimatedArrivalAt', 'actualDepartureAt',
-        'actualArrivalAt', 'milestones', 'containers', 'updatedAt',
+        'id',
+        'status',
+        'statusAt',
+        'location',
+        'estimatedDepartureAt',
+        'estimatedArrivalAt',
+        'actualDepartureAt',
+        'actualArrivalAt',
+        'milestones',
+        'containers',
+        'updatedAt',
       ]),
     );
     expect(shipment).toMatchObject({
@@ -314,7 +323,9 @@ describe('read API (CONTRACT §5)', () => {
     let pages = 0;
     do {
       const query: string = cursor ? `?limit=4&cursor=${cursor}` : '?limit=4';
-      const page: { items: Array<{ eventId: string; receivedAt: string }>; nextCursor: string | null } = await stack.client.json(`/events${query}`);
+      const page: { items: Array<{ eventId: string; receivedAt: string }>; nextCursor: string | null } = await stack.client.json(
+        `/events${query}`,
+      );
       seen.push(...page.items.map((item) => item.eventId));
       received.push(...page.items.map((item) => item.receivedAt));
       cursor = page.nextCursor;

@@ -13,23 +13,27 @@ describe('npm run simulate -- --verify against the running service', () => {
   it.each([
     ['mixed envelopes, shuffled, with duplicates', { format: 'mixed', shuffle: true, duplicates: 0.3, seed: 4242 }],
     ['Flexport v2 envelopes in journey order', { format: 'v2', shuffle: false, duplicates: 0, seed: 777 }],
-  ] as const)('ends in the state of the journeys played: %s', async (_label, variant) => {
-    const summary = await runSimulation({
-      url: `${stack.api.url}/webhooks/flexport`,
-      secret: E2E_SECRETS.webhookSecret,
-      apiToken: E2E_SECRETS.apiToken,
-      shipments: 6,
-      verify: true,
-      timeoutMs: 60_000,
-      progress: 'none',
-      ...variant,
-    });
-    const problems = summary.verification?.mismatches ?? [];
-    expect(problems).toEqual([]);
-    expect(summary).toMatchObject({ non2xx: 0, errors: 0, quarantined: 0, ok: true });
-    expect(summary.verification?.ok).toBe(true);
-    if (variant.duplicates > 0) expect(summary.duplicates).toBeGreaterThan(0);
-  }, 120_000);
+  ] as const)(
+    'ends in the state of the journeys played: %s',
+    async (_label, variant) => {
+      const summary = await runSimulation({
+        url: `${stack.api.url}/webhooks/flexport`,
+        secret: E2E_SECRETS.webhookSecret,
+        apiToken: E2E_SECRETS.apiToken,
+        shipments: 6,
+        verify: true,
+        timeoutMs: 60_000,
+        progress: 'none',
+        ...variant,
+      });
+      const problems = summary.verification?.mismatches ?? [];
+      expect(problems).toEqual([]);
+      expect(summary).toMatchObject({ non2xx: 0, errors: 0, quarantined: 0, ok: true });
+      expect(summary.verification?.ok).toBe(true);
+      if (variant.duplicates > 0) expect(summary.duplicates).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 
   it('fails verification when the service state differs from the journeys', async () => {
     const summary = await runSimulation({

@@ -12,8 +12,7 @@ const SECRET = 'whsec_current';
 const OLD_SECRET = 'whsec_previous';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
-const hmac = (algorithm: 'sha256' | 'sha1', secret: string, body: Buffer) =>
-  createHmac(algorithm, secret).update(body).digest('hex');
+const hmac = (algorithm: 'sha256' | 'sha1', secret: string, body: Buffer) => createHmac(algorithm, secret).update(body).digest('hex');
 
 describe('POST /webhooks/flexport', () => {
   let api: ServiceProcess;
@@ -67,10 +66,13 @@ describe('POST /webhooks/flexport', () => {
       ['a digest under another secret', { 'X-Hub-Signature-256': `sha256=${hmac('sha256', 'wrong', body)}` }],
       ['a sha1 digest in the sha256 header', { 'X-Hub-Signature-256': `sha1=${hmac('sha1', SECRET, body)}` }],
       ['an unknown algorithm', { 'X-Hub-Signature-256': `sha512=${good}` }],
-      ['a wrong sha256 header beside a right legacy one', {
-        'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}`,
-        'X-Hub-Signature': `sha1=${hmac('sha1', SECRET, body)}`,
-      }],
+      [
+        'a wrong sha256 header beside a right legacy one',
+        {
+          'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}`,
+          'X-Hub-Signature': `sha1=${hmac('sha1', SECRET, body)}`,
+        },
+      ],
       ['a huge header', { 'X-Hub-Signature-256': 'a'.repeat(8000) }],
       ['unicode garbage', { 'X-Hub-Signature-256': 'sha256=ÿÿÿ' }],
     ];
@@ -124,9 +126,17 @@ describe('POST /webhooks/flexport', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe(`req-log-${prefix}`);
     await waitForOutput(() => api.output(), `evt_log_${prefix}`);
-    const lines = api.output().split('\n').filter((line) => line.includes(`evt_log_${prefix}`));
+    const lines = api
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`evt_log_${prefix}`));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook', reqId: `req-log-${prefix}`, eventId: `evt_log_${prefix}`, status: 'queued' });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      msg: 'webhook',
+      reqId: `req-log-${prefix}`,
+      eventId: `evt_log_${prefix}`,
+      status: 'queued',
+    });
   });
 
   it('quarantines a signed body that is not an event and keeps its bytes', async () => {
@@ -289,7 +299,10 @@ describe('POST /webhooks/flexport while Redis hangs', () => {
     }
     // One line per refused webhook, the route's own.
     await waitForOutput(() => api.output(), `req-evt_hung_1_${prefix}`);
-    const lines = api.output().split('\n').filter((line) => line.includes(`req-evt_hung_1_${prefix}`));
+    const lines = api
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`req-evt_hung_1_${prefix}`));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook not queued: redis unavailable' });
   });

@@ -28,7 +28,8 @@ function record(kind: string, response: RawResponse): void {
   const key = response.hung ? 'hung' : response.status === null ? 'closed' : String(response.status);
   tally.byKind[kind] = tally.byKind[kind] ?? {};
   tally.byKind[kind][key] = (tally.byKind[kind][key] ?? 0) + 1;
-  if (response.status !== null && response.status >= 500) tally.serverErrors.push({ kind, status: response.status, body: response.body.slice(0, 200) });
+  if (response.status !== null && response.status >= 500)
+    tally.serverErrors.push({ kind, status: response.status, body: response.body.slice(0, 200) });
   if (response.hung) tally.hung.push(kind);
 }
 
@@ -65,7 +66,10 @@ function wrongValueFor(original: Json, turn: number): Json {
 /** The contract's signature rule, written independently of the service: does this header set carry a valid signature? */
 function contractAccepts(body: Buffer, headers: RawHeader[]): boolean {
   const values = (name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v.toString());
-  const decisive = values('x-hub-signature-256').length > 0 ? { v: values('x-hub-signature-256'), algos: ['sha256'] } : { v: values('x-hub-signature'), algos: ['sha256', 'sha1'] };
+  const decisive =
+    values('x-hub-signature-256').length > 0
+      ? { v: values('x-hub-signature-256'), algos: ['sha256'] }
+      : { v: values('x-hub-signature'), algos: ['sha256', 'sha1'] };
   if (decisive.v.length !== 1) return false;
   const match = /^(?:(sha256|sha1)=)?([0-9a-f]+)$/i.exec(decisive.v[0].trim());
   if (!match) return false;
@@ -108,11 +112,16 @@ describe('a corpus of hostile requests', () => {
     fc.assert(fc.asyncProperty(arbitrary, check), { numRuns, seed: SEED, endOnFailure: false });
 
   it('random bytes without a valid signature: 401', async () => {
-    await property('random-bytes-unsigned', fc.record({ body: fc.uint8Array({ maxLength: 4096 }), sig: fc.option(fc.string({ unit: 'binary-ascii', maxLength: 100 })) }), 60, async ({ body, sig }) => {
-      const headers: RawHeader[] = sig === null ? [] : [['X-Hub-Signature-256', sig.replace(/[\r\n]/g, '')]];
-      const r = await send('random-bytes-unsigned', { headers, body: Buffer.from(body) });
-      return noServerError(r) && (r.status === 401 || r.status === 400);
-    });
+    await property(
+      'random-bytes-unsigned',
+      fc.record({ body: fc.uint8Array({ maxLength: 4096 }), sig: fc.option(fc.string({ unit: 'binary-ascii', maxLength: 100 })) }),
+      60,
+      async ({ body, sig }) => {
+        const headers: RawHeader[] = sig === null ? [] : [['X-Hub-Signature-256', sig.replace(/[\r\n]/g, '')]];
+        const r = await send('random-bytes-unsigned', { headers, body: Buffer.from(body) });
+        return noServerError(r) && (r.status === 401 || r.status === 400);
+      },
+    );
   });
 
   it('random bytes correctly signed: 200 (queued or quarantined)', async () => {
@@ -125,13 +134,23 @@ describe('a corpus of hostile requests', () => {
 
   it('invalid UTF-8 inside otherwise valid events: 200', async () => {
     const invalid = fc.constantFrom(
-      Buffer.from([0xff]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]),
-      Buffer.from([0xe2, 0x82]), Buffer.from([0xfe, 0xff]), Buffer.from([0x00]), Buffer.from([0xc0, 0xaf]),
+      Buffer.from([0xff]),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from([0xfe, 0xff]),
+      Buffer.from([0x00]),
+      Buffer.from([0xc0, 0xaf]),
     );
     const field = fc.constantFrom('shipment_id', 'milestone', 'notes', 'type', 'id');
     await property('invalid-utf8-signed', fc.tuple(invalid, field, fc.nat(3)), 50, async ([bytes, where, reps]) => {
       const marker = '@@';
-      const envelope: Record<string, unknown> = { id: uniqueId('utf8'), type: 'shipment.milestone', data: { shipment_id: 'SHP-1', milestone: 'departed', notes: 'n' } };
+      const envelope: Record<string, unknown> = {
+        id: uniqueId('utf8'),
+        type: 'shipment.milestone',
+        data: { shipment_id: 'SHP-1', milestone: 'departed', notes: 'n' },
+      };
       if (where === 'type' || where === 'id') envelope[where] = `${String(envelope[where])}${marker}`;
       else (envelope.data as Record<string, string>)[where] += marker;
       const [before, after] = JSON.stringify(envelope).split(marker);
@@ -154,10 +173,13 @@ describe('a corpus of hostile requests', () => {
       const nested = `${open.repeat(n)}${open === '[' ? '' : '1'}${close.repeat(n)}`;
       const id = uniqueId('deep');
       const text =
-        where === 'root' ? nested
-        : where === 'data' ? `{"id":"${id}","type":"shipment.milestone","data":${nested}}`
-        : where === 'id' ? `{"id":${nested},"type":"shipment.milestone","data":{}}`
-        : `{"id":"${id}","type":${nested},"data":{}}`;
+        where === 'root'
+          ? nested
+          : where === 'data'
+            ? `{"id":"${id}","type":"shipment.milestone","data":${nested}}`
+            : where === 'id'
+              ? `{"id":${nested},"type":"shipment.milestone","data":{}}`
+              : `{"id":"${id}","type":${nested},"data":{}}`;
       const body = Buffer.from(text);
       const r = await send('deep-json-signed', { headers: [json, ...signed(body)], body });
       return noServerError(r) && r.status === 200;
@@ -176,7 +198,9 @@ describe('a corpus of hostile requests', () => {
         if (!(noServerError(r) && r.status === 200)) throw new Error(`${JSON.stringify(path)} → ${r.status}: ${r.body}`);
       }
     }
-    const anyShape = fc.constantFrom(...templates).chain((shape) => fc.tuple(fc.constant(shape), fc.constantFrom(...paths(shape)), fc.jsonValue({ maxDepth: 4 })));
+    const anyShape = fc
+      .constantFrom(...templates)
+      .chain((shape) => fc.tuple(fc.constant(shape), fc.constantFrom(...paths(shape)), fc.jsonValue({ maxDepth: 4 })));
     await property('wrong-type-random', anyShape, 120, async ([shape, path, value]) => {
       let mutated = setPath(shape, path, value as Json);
       if (path[0] !== 'id') mutated = setPath(mutated, ['id'], uniqueId('rnd'));
@@ -194,12 +218,19 @@ describe('a corpus of hostile requests', () => {
     await property('signature-variants', fc.record({ digest, prefix, mangle, header }), 80, async (v) => {
       const body = Buffer.from(JSON.stringify({ id: uniqueId('sig'), type: 'booking.confirmed', data: { booking_id: 'B-1' } }));
       let hex =
-        v.digest === 'sha256-good' ? hmac('sha256', body) : v.digest === 'sha1-good' ? hmac('sha1', body) : v.digest === 'zeros' ? '0'.repeat(64) : hmac('sha256', body, 'other');
+        v.digest === 'sha256-good'
+          ? hmac('sha256', body)
+          : v.digest === 'sha1-good'
+            ? hmac('sha1', body)
+            : v.digest === 'zeros'
+              ? '0'.repeat(64)
+              : hmac('sha256', body, 'other');
       if (v.mangle === 'upper') hex = hex.toUpperCase();
       if (v.mangle === 'truncate') hex = hex.slice(0, -1);
       if (v.mangle === 'extend') hex = `${hex}0`;
       if (v.mangle === 'nonhex') hex = `${hex.slice(0, -1)}g`;
-      const value = v.mangle === 'pad' ? `  ${v.prefix}${hex}\t` : v.mangle === 'double' ? `${v.prefix}${hex},${v.prefix}${hex}` : `${v.prefix}${hex}`;
+      const value =
+        v.mangle === 'pad' ? `  ${v.prefix}${hex}\t` : v.mangle === 'double' ? `${v.prefix}${hex},${v.prefix}${hex}` : `${v.prefix}${hex}`;
       const headers: RawHeader[] = [json];
       if (v.header === '256' || v.header === 'both-same') headers.push(['X-Hub-Signature-256', value]);
       if (v.header === 'legacy' || v.header === 'both-same') headers.push(['X-Hub-Signature', value]);
@@ -212,15 +243,29 @@ describe('a corpus of hostile requests', () => {
   });
 
   it('huge, repeated and numerous headers: a 4xx, never a 5xx', async () => {
-    const huge = fc.record({ size: fc.integer({ min: 1024, max: 256 * 1024 }), name: fc.constantFrom('X-Hub-Signature-256', 'X-Hub-Signature', 'Content-Type', 'X-Junk') });
+    const huge = fc.record({
+      size: fc.integer({ min: 1024, max: 256 * 1024 }),
+      name: fc.constantFrom('X-Hub-Signature-256', 'X-Hub-Signature', 'Content-Type', 'X-Junk'),
+    });
     await property('huge-header', huge, 30, async ({ size, name }) => {
       const r = await send('huge-header', { headers: [[name, 'a'.repeat(size)]], body: validBody });
       return noServerError(r) && r.status !== null && r.status >= 400;
     });
-    const repeated = fc.record({ copies: fc.integer({ min: 2, max: 60 }), name: fc.constantFrom('X-Hub-Signature-256', 'X-Hub-Signature', 'Content-Type', 'Content-Length') });
+    const repeated = fc.record({
+      copies: fc.integer({ min: 2, max: 60 }),
+      name: fc.constantFrom('X-Hub-Signature-256', 'X-Hub-Signature', 'Content-Type', 'Content-Length'),
+    });
     await property('repeated-header', repeated, 30, async ({ copies, name }) => {
-      const value = name === 'Content-Length' ? String(validBody.length) : name === 'Content-Type' ? 'application/json' : `sha256=${hmac('sha256', validBody)}`;
-      const headers: RawHeader[] = [...signed(validBody).filter(([n]) => n !== name), ...Array.from({ length: copies }, (): RawHeader => [name, value])];
+      const value =
+        name === 'Content-Length'
+          ? String(validBody.length)
+          : name === 'Content-Type'
+            ? 'application/json'
+            : `sha256=${hmac('sha256', validBody)}`;
+      const headers: RawHeader[] = [
+        ...signed(validBody).filter(([n]) => n !== name),
+        ...Array.from({ length: copies }, (): RawHeader => [name, value]),
+      ];
       const r = await send('repeated-header', { headers, body: validBody });
       // A repeated deciding signature is rejected; a repeated Content-Type or Content-Length is a client error or harmless.
       if (name.startsWith('X-Hub')) return noServerError(r) && r.status === (contractAccepts(validBody, headers) ? 200 : 401);
@@ -234,16 +279,55 @@ describe('a corpus of hostile requests', () => {
   });
 
   it('garbage on the socket, wrong methods, odd content types and framing: no 5xx', async () => {
-    await property('raw-garbage', fc.uint8Array({ minLength: 1, maxLength: 4096 }), 40, async (bytes) => noServerError(await send('raw-garbage', Buffer.from(bytes))));
-    await property('method-path', fc.record({ method: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'POST'), path: fc.constantFrom('/webhooks/flexport', '/webhooks/flexport/', '/webhooks/flexport?x=%ff', '/webhooks/%2e%2e/flexport', '/webhooks/flexport#x', '//webhooks//flexport', '/webhooks/FLEXPORT') }), 30, async ({ method, path }) => {
-      const r = await send('method-path', { method, path, headers: [json, ...signed(validBody)], body: method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : validBody });
-      return noServerError(r);
-    });
-    await property('content-type', fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 200 }), fc.constantFrom('application/json; charset=utf-16', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1')), 30, async (type) => {
-      const body = Buffer.from(JSON.stringify({ id: uniqueId('ct'), type: 'document.uploaded', data: { document_id: 'D1', document_type: 'x' } }));
-      const r = await send('content-type', { headers: [['Content-Type', type.replace(/[\r\n]/g, '')], ...signed(body)], body });
-      return noServerError(r) && (r.status === 200 || r.status === 400 || r.status === 415);
-    });
+    await property('raw-garbage', fc.uint8Array({ minLength: 1, maxLength: 4096 }), 40, async (bytes) =>
+      noServerError(await send('raw-garbage', Buffer.from(bytes))),
+    );
+    await property(
+      'method-path',
+      fc.record({
+        method: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'POST'),
+        path: fc.constantFrom(
+          '/webhooks/flexport',
+          '/webhooks/flexport/',
+          '/webhooks/flexport?x=%ff',
+          '/webhooks/%2e%2e/flexport',
+          '/webhooks/flexport#x',
+          '//webhooks//flexport',
+          '/webhooks/FLEXPORT',
+        ),
+      }),
+      30,
+      async ({ method, path }) => {
+        const r = await send('method-path', {
+          method,
+          path,
+          headers: [json, ...signed(validBody)],
+          body: method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : validBody,
+        });
+        return noServerError(r);
+      },
+    );
+    await property(
+      'content-type',
+      fc.oneof(
+        fc.string({ unit: 'binary-ascii', maxLength: 200 }),
+        fc.constantFrom(
+          'application/json; charset=utf-16',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+          'application/x-www-form-urlencoded',
+          'application/json; charset=latin1',
+        ),
+      ),
+      30,
+      async (type) => {
+        const body = Buffer.from(
+          JSON.stringify({ id: uniqueId('ct'), type: 'document.uploaded', data: { document_id: 'D1', document_type: 'x' } }),
+        );
+        const r = await send('content-type', { headers: [['Content-Type', type.replace(/[\r\n]/g, '')], ...signed(body)], body });
+        return noServerError(r) && (r.status === 200 || r.status === 400 || r.status === 415);
+      },
+    );
     await property('chunked-framing', fc.integer({ min: 1, max: 64 }), 20, async (chunk) => {
       const parts: Buffer[] = [];
       for (let i = 0; i < validBody.length; i += chunk) {
@@ -251,7 +335,11 @@ describe('a corpus of hostile requests', () => {
         parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
       }
       parts.push(Buffer.from('0\r\n\r\n'));
-      const r = await send('chunked-framing', { headers: [json, ['Transfer-Encoding', 'chunked'], ...signed(validBody)], body: Buffer.concat(parts), noContentLength: true });
+      const r = await send('chunked-framing', {
+        headers: [json, ['Transfer-Encoding', 'chunked'], ...signed(validBody)],
+        body: Buffer.concat(parts),
+        noContentLength: true,
+      });
       return noServerError(r) && r.status === 200;
     });
   });
@@ -284,11 +372,16 @@ describe('a corpus of hostile requests', () => {
       };
       await waitUntil(async () => (await pending()) === 0, 30_000, 1000);
       const left = await pending();
-      const log = await deployment.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM event_log GROUP BY status ORDER BY status');
-      const dead = await deployment.query<{ reason: string; n: string }>('SELECT reason, count(*) AS n FROM dead_letters GROUP BY reason ORDER BY reason');
+      const log = await deployment.query<{ status: string; n: string }>(
+        'SELECT status, count(*) AS n FROM event_log GROUP BY status ORDER BY status',
+      );
+      const dead = await deployment.query<{ reason: string; n: string }>(
+        'SELECT reason, count(*) AS n FROM dead_letters GROUP BY reason ORDER BY reason',
+      );
       const retrying = [];
       for (const queue of queues) {
-        for (const job of await queue.getJobs(['delayed', 'wait', 'active'], 0, 5)) retrying.push(`${queue.name}: ${job.failedReason ?? ''}`.slice(0, 300));
+        for (const job of await queue.getJobs(['delayed', 'wait', 'active'], 0, 5))
+          retrying.push(`${queue.name}: ${job.failedReason ?? ''}`.slice(0, 300));
       }
       process.stdout.write(
         `hostile settle: event_log ${JSON.stringify(log)}; dead_letters ${JSON.stringify(dead)}; jobs still pending ${left}; e.g. ${JSON.stringify(retrying)}\n`,

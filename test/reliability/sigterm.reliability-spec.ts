@@ -7,12 +7,6 @@ import { Deployment, ReliabilityEnv, Role, SECRET, Sender, statusCounts } from '
 const EVENTS = 1200;
 const RATE = 150;
 
-interface Topology {
-  /** The process that takes HTTP. */
-  intake: () => Child;
-  restart(): Promise<void>;
-}
-
 describe('SIGTERM to each role during load', () => {
   let env: ReliabilityEnv;
 
@@ -46,7 +40,10 @@ describe('SIGTERM to each role during load', () => {
     const firstPass = statusCounts(sender.outcomes);
     await sender.redeliverUnacknowledged(events, 60_000);
     const finalStarted = Date.now();
-    await deployment.waitForFinal(events.map((event) => event.eventId), 120_000);
+    await deployment.waitForFinal(
+      events.map((event) => event.eventId),
+      120_000,
+    );
     const report = await exactlyOnceReport(deployment, events);
     process.stdout.write(
       `sigterm ${victimRole}: exit ${exitCode} after ${stopMs} ms; first pass ${JSON.stringify(firstPass)}; ` +

@@ -25,7 +25,7 @@ describe('a worker killed with SIGKILL in the middle of 2,000 events', () => {
     const notify = { NOTIFY_WEBHOOK_URLS: sink.url };
     const events = buildEvents({ count: EVENTS, secret: SECRET, tag: 'wkill', shipments: 120 });
     const ids = events.map((event) => event.eventId);
-    let worker = await deployment.start('worker', notify);
+    const worker = await deployment.start('worker', notify);
     const api = await deployment.start('api', notify);
 
     // A webhook sender: a steady rate, and whatever is not answered 200 is delivered again later.
@@ -58,7 +58,7 @@ describe('a worker killed with SIGKILL in the middle of 2,000 events', () => {
     expect(sender.acknowledged.size).toBe(EVENTS);
 
     await sleep(500);
-    worker = await deployment.start('worker', notify, 'crash-worker-2');
+    await deployment.start('worker', notify, 'crash-worker-2');
     const started = Date.now();
     await deployment.waitForFinal(ids, 150_000);
     const recoverySeconds = (Date.now() - started) / 1000;

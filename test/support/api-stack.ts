@@ -102,12 +102,15 @@ export class ApiClient {
 
   /** Waits until the event log holds the event with one of `statuses`, and returns it. */
   async settled(eventId: string, statuses = ['processed', 'ignored', 'dead'], timeoutMs = 20_000): Promise<Record<string, unknown>> {
-    return waitFor(async () => {
-      const response = await this.get(`/events/${encodeURIComponent(eventId)}`);
-      if (response.status !== 200) return undefined;
-      const event = (await response.json()) as Record<string, unknown>;
-      return statuses.includes(event.status as string) ? event : undefined;
-    }, { timeoutMs, what: `event ${eventId} to reach ${statuses.join('|')}` });
+    return waitFor(
+      async () => {
+        const response = await this.get(`/events/${encodeURIComponent(eventId)}`);
+        if (response.status !== 200) return undefined;
+        const event = (await response.json()) as Record<string, unknown>;
+        return statuses.includes(event.status as string) ? event : undefined;
+      },
+      { timeoutMs, what: `event ${eventId} to reach ${statuses.join('|')}` },
+    );
   }
 }
 

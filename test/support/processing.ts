@@ -42,7 +42,11 @@ export async function createProcessingHarness(
 ): Promise<ProcessingHarness> {
   const module = await Test.createTestingModule({
     imports: [
-      globalProviders([{ provide: DataSource, useValue: dataSource }, { provide: ConfigService, useValue: testConfigService() }, ...globals]),
+      globalProviders([
+        { provide: DataSource, useValue: dataSource },
+        { provide: ConfigService, useValue: testConfigService() },
+        ...globals,
+      ]),
       ProcessingModule,
     ],
     providers,

@@ -30,7 +30,6 @@ export function uniquePrefix(label = 'test'): string {
   return `fwt-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-
 /**
  * Runs a built role (`npm run build` first; `npm test` does) as a child process, the way it runs
  * in production, and waits until it listens (HTTP roles) or logs that it started (worker).

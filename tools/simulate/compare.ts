@@ -26,8 +26,7 @@ const ABSENT = undefined;
 const sameValue: Same = (expected, actual) => expected === actual || (expected === null && actual === ABSENT);
 
 /** Ids may come back as strings or, for Flexport's integers, as numbers. */
-const sameId: Same = (expected, actual) =>
-  sameValue(expected, actual) || (typeof actual === 'number' && String(actual) === expected);
+const sameId: Same = (expected, actual) => sameValue(expected, actual) || (typeof actual === 'number' && String(actual) === expected);
 
 /** ISO instants compare as instants: `…:00Z` and `…:00.000Z` are the same time. */
 const sameTime: Same = (expected, actual) =>
@@ -36,7 +35,10 @@ const sameTime: Same = (expected, actual) =>
 
 const sameDate: Same = (expected, actual) =>
   sameValue(expected, actual) ||
-  (typeof expected === 'string' && typeof actual === 'string' && /^\d{4}-\d{2}-\d{2}(T00:00:00(\.0+)?Z)?$/.test(actual) && actual.slice(0, 10) === expected);
+  (typeof expected === 'string' &&
+    typeof actual === 'string' &&
+    /^\d{4}-\d{2}-\d{2}(T00:00:00(\.0+)?Z)?$/.test(actual) &&
+    actual.slice(0, 10) === expected);
 
 export function canonicalDecimal(value: string): string | null {
   const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
@@ -143,7 +145,11 @@ function compareShipment(m: Collector, e: ExpectedShipment, a: Record<string, un
   for (const field of TRANSIT_FIELDS) m.field(field, e[field], a[field], sameTime);
 
   if (!Array.isArray(a.milestones)) {
-    m.add('milestones', e.milestones.map((milestone) => milestone.milestone), a.milestones);
+    m.add(
+      'milestones',
+      e.milestones.map((milestone) => milestone.milestone),
+      a.milestones,
+    );
     return;
   }
   const listed = a.milestones as Record<string, unknown>[];
@@ -165,7 +171,11 @@ function compareShipment(m: Collector, e: ExpectedShipment, a: Record<string, un
   }
   const times = listed.map((item) => Date.parse(String(item?.occurredAt)));
   if (times.some((time, i) => i > 0 && time < times[i - 1])) {
-    m.add('milestones (order)', 'ascending by occurredAt', listed.map((item) => item?.milestone));
+    m.add(
+      'milestones (order)',
+      'ascending by occurredAt',
+      listed.map((item) => item?.milestone),
+    );
   }
 }
 

@@ -171,19 +171,17 @@ function offerTransit(shipment: ShipmentFields, transit: Partial<Record<TransitF
 }
 
 function project(p: Projections): ExpectedWorld {
-  const shipments = [...p.shipments].map(
-    ([id, s]): ExpectedShipment => ({
-      id,
-      status: s.status.value?.milestone ?? null,
-      statusAt: s.status.value?.occurredAt ?? null,
-      location: s.location.value ?? null,
-      estimatedDepartureAt: s.transit.estimatedDepartureAt.value ?? null,
-      estimatedArrivalAt: s.transit.estimatedArrivalAt.value ?? null,
-      actualDepartureAt: s.transit.actualDepartureAt.value ?? null,
-      actualArrivalAt: s.transit.actualArrivalAt.value ?? null,
-      milestones: [...s.milestones.values()].map((field) => field.value!),
-    }),
-  );
+  const shipments = [...p.shipments].map(([id, s]): ExpectedShipment => ({
+    id,
+    status: s.status.value?.milestone ?? null,
+    statusAt: s.status.value?.occurredAt ?? null,
+    location: s.location.value ?? null,
+    estimatedDepartureAt: s.transit.estimatedDepartureAt.value ?? null,
+    estimatedArrivalAt: s.transit.estimatedArrivalAt.value ?? null,
+    actualDepartureAt: s.transit.actualDepartureAt.value ?? null,
+    actualArrivalAt: s.transit.actualArrivalAt.value ?? null,
+    milestones: [...s.milestones.values()].map((field) => field.value!),
+  }));
   return sortWorld({
     shipments,
     bookings: [...p.bookings].map(([id, b]) => ({ id, shipmentId: b.shipmentId.value ?? null, status: b.status.value! })),

@@ -143,9 +143,7 @@ export function generateJourneys(options: JourneyOptions): Journey[] {
   const containers = new ContainerNumbers(options.seed);
   const startMs = Date.parse(options.startAt ?? defaultStartAt(options.seed));
   if (!Number.isFinite(startMs)) throw new RangeError(`startAt is not a date: ${options.startAt}`);
-  return Array.from({ length: options.shipments }, (_, index) =>
-    planJourney({ ...options, run, containers, startMs }, index),
-  );
+  return Array.from({ length: options.shipments }, (_, index) => planJourney({ ...options, run, containers, startMs }, index));
 }
 
 export function intendedWorld(journeys: readonly Journey[]): ExpectedWorld {
@@ -375,7 +373,14 @@ function planJourney(context: PlanContext, index: number): Journey {
       status: archivedPos[j] ? 'archived' : 'open',
     })),
     invoices: [
-      { id: freightId, shipmentId: id, kind: 'freight_invoice', amount: money(finalFreightCents), currency, dueDate: invoices.final.dueDate },
+      {
+        id: freightId,
+        shipmentId: id,
+        kind: 'freight_invoice',
+        amount: money(finalFreightCents),
+        currency,
+        dueDate: invoices.final.dueDate,
+      },
       { id: dutiesId, shipmentId: id, kind: 'invoice', amount: invoices.duties.amount, currency, dueDate: invoices.duties.dueDate },
     ],
     documents: Object.values(documents).map((document) => ({

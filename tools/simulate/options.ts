@@ -89,8 +89,12 @@ function validate(o: SimulationOptions): void {
   const number = (name: string, value: number, min: number, max: number) => {
     if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`${name} must be a number from ${min} to ${max}`);
   };
-  for (const [name, value] of [['--url', o.url], ['--api-url', o.apiUrl]] as const) {
-    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new UsageError(`${name} must be an http(s) URL: ${value}`);
+  for (const [name, value] of [
+    ['--url', o.url],
+    ['--api-url', o.apiUrl],
+  ] as const) {
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+      throw new UsageError(`${name} must be an http(s) URL: ${value}`);
   }
   if (o.secret === '') throw new UsageError('--secret must not be empty');
   integer('--shipments', o.shipments, 1, MAX_SHIPMENTS);

@@ -34,7 +34,8 @@ export function createProgress(total: number, mode: ProgressMode, stream: NodeJS
   }
   const bar = new SingleBar(
     {
-      format: 'sending |{bar}| {percentage}% {value}/{total} | {speed} ev/s | queued {queued} dup {duplicates} failed {failed} | ETA {eta_formatted}',
+      format:
+        'sending |{bar}| {percentage}% {value}/{total} | {speed} ev/s | queued {queued} dup {duplicates} failed {failed} | ETA {eta_formatted}',
       stream,
       hideCursor: true,
       etaBuffer: 200,

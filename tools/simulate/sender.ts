@@ -76,7 +76,11 @@ export async function sendDeliveries(
 ): Promise<SendTally> {
   const tally = emptyTally();
   await forEachPaced(deliveries, options, async ({ event }) => {
-    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'flexport-webhooks-simulator', ...signatureHeaders(event.body, options.secret) };
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'flexport-webhooks-simulator',
+      ...signatureHeaders(event.body, options.secret),
+    };
     let answer = await post(options.url, event.body, headers, options.requestTimeoutMs);
     for (let attempt = 0; attempt < options.retries && isRetryable(answer); attempt++) {
       tally.retries++;

@@ -29,7 +29,11 @@ export async function runSimulation(input: SimulationInput = {}): Promise<Summar
 
   const acknowledged = events.filter((event) => tally.acknowledgedIds.has(event.eventId));
   const verification = options.verify
-    ? await verifyWorld(expectedStateFrom(acknowledged.map((event) => event.body)).world, { ...options, concurrency: Math.min(options.concurrency, 32), log })
+    ? await verifyWorld(expectedStateFrom(acknowledged.map((event) => event.body)).world, {
+        ...options,
+        concurrency: Math.min(options.concurrency, 32),
+        log,
+      })
     : undefined;
 
   const { acknowledgedIds, ...counts } = tally;

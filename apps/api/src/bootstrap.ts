@@ -38,7 +38,10 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   protectWithBasicAuth(fastify, BOARD_ROUTE, config.adminPassword);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new DataExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
-  await webhooks.start({ intake: app.get(IntakeService), metrics: app.get(EventMetrics), secrets: config.webhookSecrets }, config.bodyLimitBytes);
+  await webhooks.start(
+    { intake: app.get(IntakeService), metrics: app.get(EventMetrics), secrets: config.webhookSecrets },
+    config.bodyLimitBytes,
+  );
   setupOpenApi(app);
   return app;
 }

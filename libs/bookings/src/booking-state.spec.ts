@@ -36,10 +36,10 @@ describe('booking state rules', () => {
 
   it('at the same instant, booking_amended beats booking_confirmed, then the larger eventId wins', () => {
     const t = '2026-02-01T00:00:00.000Z';
-    expect(fold([facts('amended'), at(t, 'a', 'booking_amended')], [facts('confirmed'), at(t, 'z', 'booking_confirmed')]).status).toBe('amended');
-    expect(
-      fold([facts('amended', { vessel: 'Z' }), at(t, 'z')], [facts('amended', { vessel: 'A' }), at(t, 'a')]).details.vessel,
-    ).toBe('Z');
+    expect(fold([facts('amended'), at(t, 'a', 'booking_amended')], [facts('confirmed'), at(t, 'z', 'booking_confirmed')]).status).toBe(
+      'amended',
+    );
+    expect(fold([facts('amended', { vessel: 'Z' }), at(t, 'z')], [facts('amended', { vessel: 'A' }), at(t, 'a')]).details.vessel).toBe('Z');
   });
 
   it('returns the same object when the event changes nothing, so nothing is written', () => {

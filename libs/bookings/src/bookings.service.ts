@@ -15,7 +15,12 @@ export class BookingsService implements EventHandler {
   }
 
   async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
-    await applyChangesToRows(manager, BookingEntity, 'id', events.map((event) => this.change(event)));
+    await applyChangesToRows(
+      manager,
+      BookingEntity,
+      'id',
+      events.map((event) => this.change(event)),
+    );
   }
 
   private change(event: NormalizedEvent): RowChange<BookingEntity> {

@@ -6,15 +6,12 @@ const silent = { warn: jest.fn() } as never;
 describe('loadAppConfig', () => {
   const production = { NODE_ENV: 'production', FLEXPORT_WEBHOOK_SECRETS: 's1', API_TOKEN: 't', ADMIN_PASSWORD: 'p' };
 
-  it.each(['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'])(
-    'stops start-up in production without %s, naming it',
-    (name) => {
-      expect(() => loadAppConfig({ ...production, [name]: undefined }, silent)).toThrow(
-        new ConfigurationError(`${name} is required when NODE_ENV=production`),
-      );
-      expect(() => loadAppConfig({ ...production, [name]: '  ' }, silent)).toThrow(name);
-    },
-  );
+  it.each(['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'])('stops start-up in production without %s, naming it', (name) => {
+    expect(() => loadAppConfig({ ...production, [name]: undefined }, silent)).toThrow(
+      new ConfigurationError(`${name} is required when NODE_ENV=production`),
+    );
+    expect(() => loadAppConfig({ ...production, [name]: '  ' }, silent)).toThrow(name);
+  });
 
   it('uses the documented development secret outside production, with a warning', () => {
     const logger = { warn: jest.fn() };
@@ -25,7 +22,12 @@ describe('loadAppConfig', () => {
 
   it('splits comma-separated secrets and URLs, the first secret being current', () => {
     const config = loadAppConfig(
-      { ...production, FLEXPORT_WEBHOOK_SECRETS: ' new , old ,', NOTIFY_WEBHOOK_URLS: 'http://a.test/x,https://b.test', NOTIFY_SIGNING_SECRET: 'n' },
+      {
+        ...production,
+        FLEXPORT_WEBHOOK_SECRETS: ' new , old ,',
+        NOTIFY_WEBHOOK_URLS: 'http://a.test/x,https://b.test',
+        NOTIFY_SIGNING_SECRET: 'n',
+      },
       silent,
     );
     expect(config.webhookSecrets).toEqual(['new', 'old']);

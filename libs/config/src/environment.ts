@@ -13,55 +13,82 @@ export const DEVELOPMENT_DEFAULTS = {
 const REQUIRED_IN_PRODUCTION = ['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'] as const;
 
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   REDIS_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   QUEUE_PREFIX?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   FLEXPORT_WEBHOOK_SECRETS?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   API_TOKEN?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ADMIN_PASSWORD?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   NOTIFY_WEBHOOK_URLS?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   NOTIFY_SIGNING_SECRET?: string;
 
-  @IsOptional() @IsInt() @Min(1000) @Max(120000)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
   NOTIFY_TIMEOUT_MS?: number;
 
-  @IsOptional() @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  @IsOptional()
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
   WEBHOOK_BODY_LIMIT_BYTES?: number;
 
-  @IsOptional() @IsInt() @Min(1) @Max(256)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(256)
   WORKER_CONCURRENCY?: number;
 
-  @IsOptional() @IsInt() @Min(100) @Max(60000)
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
   REDIS_COMMAND_TIMEOUT_MS?: number;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   RUN_MIGRATIONS?: string;
 }
 

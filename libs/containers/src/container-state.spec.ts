@@ -4,11 +4,21 @@ import { applyContainerEvent, ContainerState } from './container-state.js';
 
 const event = (status: ContainerFacts['status'], occurredAt: string, fields: Partial<ContainerFacts> = {}, eventId = `evt_${occurredAt}`) =>
   [
-    { category: EventCategory.Container, containerNumbers: ['MSKU1'], shipmentId: null, location: null, status, ...fields } as ContainerFacts,
+    {
+      category: EventCategory.Container,
+      containerNumbers: ['MSKU1'],
+      shipmentId: null,
+      location: null,
+      status,
+      ...fields,
+    } as ContainerFacts,
     { occurredAt, name: `container_${status}`, eventId } as EventVersion,
   ] as const;
 const fold = (...events: (readonly [ContainerFacts, EventVersion])[]) =>
-  events.reduce<ContainerState | null>((state, [facts, version]) => applyContainerEvent(state, 'MSKU1', facts, version), null) as ContainerState;
+  events.reduce<ContainerState | null>(
+    (state, [facts, version]) => applyContainerEvent(state, 'MSKU1', facts, version),
+    null,
+  ) as ContainerState;
 
 describe('container state rules', () => {
   it('loaded or unloaded by whichever event occurred last; lastEventAt is its time', () => {

@@ -15,7 +15,12 @@ export class ContainersService implements EventHandler {
   }
 
   async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
-    await applyChangesToRows(manager, ContainerEntity, 'containerNumber', events.map((event) => this.change(event)));
+    await applyChangesToRows(
+      manager,
+      ContainerEntity,
+      'containerNumber',
+      events.map((event) => this.change(event)),
+    );
   }
 
   private change(event: NormalizedEvent): RowChange<ContainerEntity> {
@@ -25,6 +30,9 @@ export class ContainersService implements EventHandler {
     }
     if (facts.containerNumbers.length === 0) throw new InvalidEventError('container event names no container');
     const version = versionOf(event);
-    return { keys: facts.containerNumbers, reduce: (current, containerNumber) => applyContainerEvent(current, containerNumber, facts, version) };
+    return {
+      keys: facts.containerNumbers,
+      reduce: (current, containerNumber) => applyContainerEvent(current, containerNumber, facts, version),
+    };
   }
 }

@@ -14,10 +14,7 @@ export interface MigrationLogger {
  * processes starting at once apply them exactly once; the others wait and then find nothing to do.
  * The lock is held on its own connection and dies with it if the process does.
  */
-export async function runPendingMigrations(
-  dataSource: DataSource,
-  logger: MigrationLogger = new Logger('Migrations'),
-): Promise<string[]> {
+export async function runPendingMigrations(dataSource: DataSource, logger: MigrationLogger = new Logger('Migrations')): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {

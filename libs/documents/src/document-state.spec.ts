@@ -4,7 +4,15 @@ import { applyDocumentEvent, DocumentState } from './document-state.js';
 
 const event = (occurredAt: string, fields: Partial<DocumentFacts>, name = 'document_uploaded', eventId = `evt_${occurredAt}`) =>
   [
-    { category: EventCategory.Document, documentId: 'doc_1', shipmentId: null, documentType: 'other', fileName: null, url: null, ...fields } as DocumentFacts,
+    {
+      category: EventCategory.Document,
+      documentId: 'doc_1',
+      shipmentId: null,
+      documentType: 'other',
+      fileName: null,
+      url: null,
+      ...fields,
+    } as DocumentFacts,
     { occurredAt, name, eventId } as EventVersion,
   ] as const;
 const fold = (...events: (readonly [DocumentFacts, EventVersion])[]) =>

@@ -33,10 +33,19 @@ describe('event catalogue', () => {
     const compact = EVENT_CATALOGUE.filter((entry) => entry.format === 'compact').map((entry) => entry.type);
     expect(compact.sort()).toEqual(
       [
-        'shipment.milestone', 'shipment.eta_updated', 'booking.confirmed', 'booking.amended',
-        'purchase_order.created', 'purchase_order.updated', 'purchase_order.archived',
-        'invoice.created', 'invoice.freight_invoice_ready', 'document.uploaded',
-        'document.bill_of_lading_ready', 'container.loaded', 'container.unloaded',
+        'shipment.milestone',
+        'shipment.eta_updated',
+        'booking.confirmed',
+        'booking.amended',
+        'purchase_order.created',
+        'purchase_order.updated',
+        'purchase_order.archived',
+        'invoice.created',
+        'invoice.freight_invoice_ready',
+        'document.uploaded',
+        'document.bill_of_lading_ready',
+        'container.loaded',
+        'container.unloaded',
       ].sort(),
     );
   });

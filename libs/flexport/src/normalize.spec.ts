@@ -88,23 +88,54 @@ describe('normalizeEvent with compact deliveries', () => {
       format: 'compact',
       name: 'departed',
       occurredAt: '2026-03-02T06:40:00.000Z',
-      facts: { shipmentId: 'SHP-104233', location: { name: 'Port of Yantian', country: 'CN' }, transit: { actualDepartureAt: '2026-03-02T06:40:00.000Z' } },
+      facts: {
+        shipmentId: 'SHP-104233',
+        location: { name: 'Port of Yantian', country: 'CN' },
+        transit: { actualDepartureAt: '2026-03-02T06:40:00.000Z' },
+      },
     });
   });
 
   it.each([
-    ['compact/booking-amended.json', EventCategory.Booking, 'booking_amended', { bookingId: 'BKG-88120', status: 'amended', shipmentId: 'SHP-104233' }],
-    ['compact/purchase-order-created.json', EventCategory.PurchaseOrder, 'po_created', { purchaseOrderId: 'PO-2026-0142', number: '4500018842', status: 'open' }],
-    ['compact/invoice-freight-ready.json', EventCategory.Invoice, 'freight_invoice_ready', { invoiceId: 'gwdpaYrhTI-T1ljn1M7o7w', amount: '18422.07', currency: 'USD', dueDate: '2026-04-24', kind: 'freight_invoice' }],
-    ['compact/document-bill-of-lading.json', EventCategory.Document, 'bill_of_lading_ready', { documentId: 'doc_7Kq2ZpX', documentType: 'flexport_bill_of_lading', fileName: 'HBL-FLXT104233.pdf' }],
-    ['compact/eta-updated.json', EventCategory.Transit, 'estimated_arrival', { transit: { estimatedArrivalAt: '2026-03-21T14:00:00.000Z' } }],
+    [
+      'compact/booking-amended.json',
+      EventCategory.Booking,
+      'booking_amended',
+      { bookingId: 'BKG-88120', status: 'amended', shipmentId: 'SHP-104233' },
+    ],
+    [
+      'compact/purchase-order-created.json',
+      EventCategory.PurchaseOrder,
+      'po_created',
+      { purchaseOrderId: 'PO-2026-0142', number: '4500018842', status: 'open' },
+    ],
+    [
+      'compact/invoice-freight-ready.json',
+      EventCategory.Invoice,
+      'freight_invoice_ready',
+      { invoiceId: 'gwdpaYrhTI-T1ljn1M7o7w', amount: '18422.07', currency: 'USD', dueDate: '2026-04-24', kind: 'freight_invoice' },
+    ],
+    [
+      'compact/document-bill-of-lading.json',
+      EventCategory.Document,
+      'bill_of_lading_ready',
+      { documentId: 'doc_7Kq2ZpX', documentType: 'flexport_bill_of_lading', fileName: 'HBL-FLXT104233.pdf' },
+    ],
+    [
+      'compact/eta-updated.json',
+      EventCategory.Transit,
+      'estimated_arrival',
+      { transit: { estimatedArrivalAt: '2026-03-21T14:00:00.000Z' } },
+    ],
     ['compact/container-loaded.json', EventCategory.Container, 'container_loaded', { containerNumbers: ['MSKU7748201'], status: 'loaded' }],
   ])('reads %s', (path, category, name, facts) => {
     expect(normalizeFixture(path)).toMatchObject({ category, name, facts });
   });
 
   it('upper-cases container numbers, as ISO 6346 writes them', () => {
-    expect(normalizeData('container.loaded', { container_number: 'msku7748201' }).facts).toMatchObject({ containerNumbers: ['MSKU7748201'] });
+    expect(normalizeData('container.loaded', { container_number: 'msku7748201' }).facts).toMatchObject({
+      containerNumbers: ['MSKU7748201'],
+    });
   });
 
   it('keeps purchase-order line items exactly as sent', () => {
@@ -115,7 +146,12 @@ describe('normalizeEvent with compact deliveries', () => {
   it.each([
     ['a milestone without shipment id', 'shipment.milestone', { milestone: 'arrived' }, 'data.shipment_id is missing'],
     ['an unknown milestone name', 'shipment.milestone', { shipment_id: 'S', milestone: 'teleported' }, 'unknown milestone "teleported"'],
-    ['an unparseable date', 'shipment.milestone', { shipment_id: 'S', milestone: 'arrived', occurred_at: 'yesterday' }, 'data.occurred_at is not an ISO-8601 date: "yesterday"'],
+    [
+      'an unparseable date',
+      'shipment.milestone',
+      { shipment_id: 'S', milestone: 'arrived', occurred_at: 'yesterday' },
+      'data.occurred_at is not an ISO-8601 date: "yesterday"',
+    ],
     ['a float amount', 'invoice.created', { invoice_id: 'I', amount: 12.5, currency: 'USD' }, 'amount is not a decimal string: 12.5'],
     ['an ETA update without dates', 'shipment.eta_updated', { shipment_id: 'S' }, 'transit event carries no date'],
     ['an object as id', 'booking.confirmed', { booking_id: { id: 1 } }, 'data.booking_id is not a valid identifier'],
@@ -127,8 +163,13 @@ describe('normalizeEvent with compact deliveries', () => {
 describe('occurredAt', () => {
   it('prefers data.occurred_at, then occurred_at, then created_at, then receipt time', () => {
     const data = { shipment_id: 'S', milestone: 'arrived' };
-    expect(normalizeData('shipment.milestone', { ...data, occurred_at: '2026-01-01T00:00:00+02:00' }, { occurred_at: '2026-02-01T00:00:00Z' }).occurredAt).toBe('2025-12-31T22:00:00.000Z');
-    expect(normalizeData('shipment.milestone', data, { occurred_at: '2026-02-01T00:00:00Z', created_at: '2026-03-01T00:00:00Z' }).occurredAt).toBe('2026-02-01T00:00:00.000Z');
+    expect(
+      normalizeData('shipment.milestone', { ...data, occurred_at: '2026-01-01T00:00:00+02:00' }, { occurred_at: '2026-02-01T00:00:00Z' })
+        .occurredAt,
+    ).toBe('2025-12-31T22:00:00.000Z');
+    expect(
+      normalizeData('shipment.milestone', data, { occurred_at: '2026-02-01T00:00:00Z', created_at: '2026-03-01T00:00:00Z' }).occurredAt,
+    ).toBe('2026-02-01T00:00:00.000Z');
     expect(normalizeData('shipment.milestone', data, { created_at: '2026-03-01T00:00:00Z' }).occurredAt).toBe('2026-03-01T00:00:00.000Z');
     expect(normalizeData('shipment.milestone', data).occurredAt).toBe(RECEIVED_AT);
   });
@@ -152,7 +193,10 @@ describe('event identity', () => {
 
   it('classifies a compact milestone by its milestone field', () => {
     expect(classifyEnvelope({ type: 'shipment.milestone', data: { milestone: 'delivered' } }, 'e')).toMatchObject({ name: 'delivered' });
-    expect(classifyEnvelope({ type: 'shipment.milestone', data: { milestone: 'nope' } }, 'e')).toMatchObject({ category: 'milestone', name: null });
+    expect(classifyEnvelope({ type: 'shipment.milestone', data: { milestone: 'nope' } }, 'e')).toMatchObject({
+      category: 'milestone',
+      name: null,
+    });
   });
 });
 

@@ -2,14 +2,7 @@ import { CanonicalName, EnvelopeFormat, EventCategory, isMilestone, lookupType, 
 import { toCalendarDate, toInstant, toOptionalInstant } from './dates.js';
 import { Envelope, isPlainObject } from './envelope.js';
 import { InvalidEventError } from './invalid-event.error.js';
-import {
-  EventClassification,
-  EventFacts,
-  Location,
-  NormalizedEvent,
-  SubjectIds,
-  TransitDates,
-} from './normalized-event.js';
+import { EventClassification, EventFacts, Location, NormalizedEvent, SubjectIds, TransitDates } from './normalized-event.js';
 
 type Data = Record<string, unknown>;
 

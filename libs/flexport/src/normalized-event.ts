@@ -80,14 +80,7 @@ export interface UnknownFacts {
 }
 
 export type EventFacts =
-  | MilestoneFacts
-  | TransitFacts
-  | BookingFacts
-  | PurchaseOrderFacts
-  | InvoiceFacts
-  | DocumentFacts
-  | ContainerFacts
-  | UnknownFacts;
+  MilestoneFacts | TransitFacts | BookingFacts | PurchaseOrderFacts | InvoiceFacts | DocumentFacts | ContainerFacts | UnknownFacts;
 
 export interface SubjectIds {
   shipmentId?: string;

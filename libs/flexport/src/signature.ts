@@ -44,11 +44,7 @@ export function hmacHex(algorithm: Algorithm, secret: string, body: Buffer): str
 }
 
 /** True when the body was signed with any of the secrets. Every secret is tried, in constant time each. */
-export function verifySignature(
-  body: Buffer,
-  headers: Record<string, HeaderValue>,
-  secrets: readonly string[],
-): boolean {
+export function verifySignature(body: Buffer, headers: Record<string, HeaderValue>, secrets: readonly string[]): boolean {
   const signature = selectSignature(headers);
   if (!signature) return false;
   let valid = false;

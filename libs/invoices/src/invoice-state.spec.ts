@@ -2,7 +2,12 @@ import { EventCategory, InvoiceFacts } from '@app/flexport';
 import { EventVersion } from '@app/processing';
 import { applyInvoiceEvent, InvoiceState } from './invoice-state.js';
 
-const event = (name: 'invoice_created' | 'freight_invoice_ready', occurredAt: string, fields: Partial<InvoiceFacts>, eventId = `evt_${occurredAt}`) =>
+const event = (
+  name: 'invoice_created' | 'freight_invoice_ready',
+  occurredAt: string,
+  fields: Partial<InvoiceFacts>,
+  eventId = `evt_${occurredAt}`,
+) =>
   [
     {
       category: EventCategory.Invoice,

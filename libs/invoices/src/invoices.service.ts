@@ -15,7 +15,12 @@ export class InvoicesService implements EventHandler {
   }
 
   async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
-    await applyChangesToRows(manager, InvoiceEntity, 'id', events.map((event) => this.change(event)));
+    await applyChangesToRows(
+      manager,
+      InvoiceEntity,
+      'id',
+      events.map((event) => this.change(event)),
+    );
   }
 
   private change(event: NormalizedEvent): RowChange<InvoiceEntity> {

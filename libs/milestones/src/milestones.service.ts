@@ -92,7 +92,10 @@ export class MilestonesService implements EventHandler {
       states.set(id, next);
       changed.add(id);
     }
-    await this.saveShipments(manager, lockOrder(changed).map((id) => [id, states.get(id) as ShipmentState]));
+    await this.saveShipments(
+      manager,
+      lockOrder(changed).map((id) => [id, states.get(id) as ShipmentState]),
+    );
     if (recorded.length === 0 || !this.listener) return;
     if (this.listener.onMilestonesRecorded) {
       await this.listener.onMilestonesRecorded(manager, recorded);
@@ -206,20 +209,13 @@ export class MilestonesService implements EventHandler {
 
   private async lockShipment(manager: EntityManager, shipmentId: string): Promise<ShipmentState> {
     await queryRows(manager, 'INSERT INTO shipments (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [shipmentId]);
-    const [row] = await queryRows<ShipmentRow>(
-      manager,
-      `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1 FOR UPDATE`,
-      [shipmentId],
-    );
+    const [row] = await queryRows<ShipmentRow>(manager, `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1 FOR UPDATE`, [shipmentId]);
     if (!row) throw new Error(`shipment ${shipmentId} vanished`);
     return toState(row);
   }
 
   /** Enters the event in the history once; null when it was already there. Runs under the shipment lock. */
-  private async recordMilestone(
-    manager: EntityManager,
-    milestone: Omit<RecordedMilestone, 'first'>,
-  ): Promise<RecordedMilestone | null> {
+  private async recordMilestone(manager: EntityManager, milestone: Omit<RecordedMilestone, 'first'>): Promise<RecordedMilestone | null> {
     const inserted = await queryRows(
       manager,
       `INSERT INTO shipment_milestones (shipment_id, event_id, milestone, occurred_at, location)

@@ -14,8 +14,7 @@ function event(id: string, type: string, data: Record<string, unknown>): Normali
   return normalizeEvent(envelope, id, '2026-03-15T00:00:00.000Z');
 }
 
-const applyAll = (events: NormalizedEvent[], state: ShipmentState = emptyShipmentState()) =>
-  events.reduce(applyShipmentEvent, state);
+const applyAll = (events: NormalizedEvent[], state: ShipmentState = emptyShipmentState()) => events.reduce(applyShipmentEvent, state);
 
 describe('shipment state rules', () => {
   it('a late, older ETA does not overwrite a newer one', () => {
@@ -36,10 +35,7 @@ describe('shipment state rules', () => {
   });
 
   it('an older milestone does not change the status', () => {
-    const state = applyAll([
-      milestone('e2', 'arrived', '2026-03-20T00:00:00Z'),
-      milestone('e1', 'departed', '2026-03-02T00:00:00Z'),
-    ]);
+    const state = applyAll([milestone('e2', 'arrived', '2026-03-20T00:00:00Z'), milestone('e1', 'departed', '2026-03-02T00:00:00Z')]);
     expect(state.status).toBe('arrived');
     expect(state.statusAt).toBe('2026-03-20T00:00:00.000Z');
   });
@@ -99,22 +95,27 @@ describe('shipment state rules', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.array(spec, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer(), (specs, dupes, seed) => {
-        const events = specs.map((s, i) => {
-          const id = `evt_${String(i).padStart(3, '0')}`;
-          if (s.kind === 'milestone') return milestone(id, s.name, s.at, s.location);
-          return eta(id, s.at, { estimated_arrival: s.arrival, ...(s.departure ? { estimated_departure: s.departure } : {}) });
-        });
-        const inOrder = [...events].sort((a, b) => compareVersions(versionOf(a), versionOf(b)));
-        const arrival = [...events, ...dupes.map((d) => events[d % events.length])];
-        let state = seed >>> 0;
-        for (let i = arrival.length - 1; i > 0; i--) {
-          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-          const j = state % (i + 1);
-          [arrival[i], arrival[j]] = [arrival[j], arrival[i]];
-        }
-        expect(applyAll(arrival)).toEqual(applyAll(inOrder));
-      }),
+      fc.property(
+        fc.array(spec, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer(),
+        (specs, dupes, seed) => {
+          const events = specs.map((s, i) => {
+            const id = `evt_${String(i).padStart(3, '0')}`;
+            if (s.kind === 'milestone') return milestone(id, s.name, s.at, s.location);
+            return eta(id, s.at, { estimated_arrival: s.arrival, ...(s.departure ? { estimated_departure: s.departure } : {}) });
+          });
+          const inOrder = [...events].sort((a, b) => compareVersions(versionOf(a), versionOf(b)));
+          const arrival = [...events, ...dupes.map((d) => events[d % events.length])];
+          let state = seed >>> 0;
+          for (let i = arrival.length - 1; i > 0; i--) {
+            state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+            const j = state % (i + 1);
+            [arrival[i], arrival[j]] = [arrival[j], arrival[i]];
+          }
+          expect(applyAll(arrival)).toEqual(applyAll(inOrder));
+        },
+      ),
       { numRuns: 300 },
     );
   });

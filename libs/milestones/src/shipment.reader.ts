@@ -62,11 +62,7 @@ export class ShipmentReader {
   constructor(private readonly dataSource: DataSource) {}
 
   async findById(id: string): Promise<ShipmentView | null> {
-    const rows = await queryRows<ShipmentRow>(
-      this.dataSource.manager,
-      `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1`,
-      [id],
-    );
+    const rows = await queryRows<ShipmentRow>(this.dataSource.manager, `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1`, [id]);
     const [view] = await this.views(rows);
     return view ?? null;
   }

@@ -23,9 +23,7 @@ export interface NotificationDeliveryView {
   updatedAt: string;
 }
 
-export type ReplayResult =
-  | { outcome: 'requeued'; jobId: string }
-  | { outcome: 'delivered' | 'in_progress' | 'not_found' };
+export type ReplayResult = { outcome: 'requeued'; jobId: string } | { outcome: 'delivered' | 'in_progress' | 'not_found' };
 
 interface DeliveryRow {
   idempotency_key: string;

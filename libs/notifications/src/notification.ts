@@ -44,7 +44,9 @@ export function notificationBody(notification: MilestoneNotification): string {
  * JSON-encoded so that no two triples share an encoding.
  */
 export function deliveryKey(shipmentId: string, milestone: string, url: string): string {
-  return createHash('sha256').update(JSON.stringify([shipmentId, milestone, url])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([shipmentId, milestone, url]))
+    .digest('hex');
 }
 
 /** BullMQ job id: deterministic per delivery, so a relay crash or a second relay adds no second job. */

@@ -27,9 +27,7 @@ export interface DeliveryAttempt {
 }
 
 export type DeliveryOutcome =
-  | { kind: 'delivered'; statusCode: number }
-  | { kind: 'skipped'; status: 'delivered' | 'dead' }
-  | { kind: 'busy'; retryAt: number };
+  { kind: 'delivered'; statusCode: number } | { kind: 'skipped'; status: 'delivered' | 'dead' } | { kind: 'busy'; retryAt: number };
 
 interface ClaimedRow {
   url: string;

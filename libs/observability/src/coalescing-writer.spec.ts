@@ -80,7 +80,9 @@ describe('CoalescingWriter', () => {
     function runChild(lines: number, readAfterMs: number, nonBlocking = false): Promise<string[]> {
       if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', childScript(lines, nonBlocking)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--input-type=module', '-e', childScript(lines, nonBlocking)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         const chunks: Buffer[] = [];
         child.stdout.pause();
         child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));

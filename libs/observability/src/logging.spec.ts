@@ -51,7 +51,13 @@ describe('secretValues and scrubSecretValues', () => {
   it('lists every configured secret of 8 characters or more, JSON-escaped too', () => {
     const values = secretValues(config);
     expect(values).toEqual(
-      expect.arrayContaining(['whsec_first_secret', 'whsec_"quoted"_secret', 'whsec_\\"quoted\\"_secret', 'api-token-value-1', 'db-password-42']),
+      expect.arrayContaining([
+        'whsec_first_secret',
+        'whsec_"quoted"_secret',
+        'whsec_\\"quoted\\"_secret',
+        'api-token-value-1',
+        'db-password-42',
+      ]),
     );
     expect(values).not.toContain('short');
   });

@@ -21,7 +21,7 @@ describe('the Redis metrics hash', () => {
       [counterField(EventCounter.Processed, 'milestone')]: '3',
       [counterField(EventCounter.SignatureRejected, 'missing')]: '1',
       'c|not_a_counter|x': '9',
-      'garbage': '1',
+      garbage: '1',
     };
     for (const seconds of [0.001, 0.2, 0.2, 7200]) {
       const fields = histogramFields(LatencyHistogram.Processing, 'milestone', seconds);

@@ -78,22 +78,12 @@ export class EventLogStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'queued')
        ON CONFLICT (event_id) DO NOTHING
        RETURNING status`,
-      [
-        record.eventId,
-        record.type,
-        record.category,
-        record.name,
-        record.occurredAt,
-        record.receivedAt,
-        JSON.stringify(record.payload),
-      ],
+      [record.eventId, record.type, record.category, record.name, record.occurredAt, record.receivedAt, JSON.stringify(record.payload)],
     );
     if (inserted.length > 0) return { status: 'queued', inserted: true };
-    const [row] = await queryRows<{ status: EventStatus }>(
-      manager,
-      'SELECT status FROM event_log WHERE event_id = $1 FOR UPDATE',
-      [record.eventId],
-    );
+    const [row] = await queryRows<{ status: EventStatus }>(manager, 'SELECT status FROM event_log WHERE event_id = $1 FOR UPDATE', [
+      record.eventId,
+    ]);
     if (!row) throw new Error(`event_log row of ${record.eventId} vanished`);
     return { status: row.status, inserted: false };
   }

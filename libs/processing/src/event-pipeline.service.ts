@@ -212,7 +212,11 @@ export class EventPipeline {
       outcomes = await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims));
       this.logger.debug({ msg: 'batch committed', events: batch.length, durationMs: Math.round(performance.now() - started) });
     } catch (error) {
-      this.logger.warn({ msg: 'batch transaction failed; running its events one by one', events: batch.length, error: errorMessage(error) });
+      this.logger.warn({
+        msg: 'batch transaction failed; running its events one by one',
+        events: batch.length,
+        error: errorMessage(error),
+      });
       await Promise.all(batch.map(alone));
       return;
     }
@@ -260,7 +264,12 @@ export class EventPipeline {
     return batch.map((pending) => (runs.has(pending) ? outcomeOf(pending) : 'duplicate'));
   }
 
-  private async run(input: EventInput, handler: EventHandler | null, context: RunContext, started = performance.now()): Promise<ProcessOutcome> {
+  private async run(
+    input: EventInput,
+    handler: EventHandler | null,
+    context: RunContext,
+    started = performance.now(),
+  ): Promise<ProcessOutcome> {
     const record = eventRecord(input.eventId, input.envelope, input.receivedAt);
     let outcome: ProcessOutcome;
     try {
@@ -271,9 +280,7 @@ export class EventPipeline {
         this.report(record, recorded, context, started, error);
         throw error;
       }
-      outcome = await this.dataSource.transaction((manager) =>
-        this.bury(manager, record, 'invalid_event', error, context),
-      );
+      outcome = await this.dataSource.transaction((manager) => this.bury(manager, record, 'invalid_event', error, context));
       this.report(record, outcome, context, started, error);
       return outcome;
     }
@@ -316,16 +323,10 @@ export class EventPipeline {
   }
 
   /** Best effort: when the database is what failed, this fails too, and BullMQ still holds the job. */
-  private async recordTransientFailure(
-    record: EventRecord,
-    error: unknown,
-    context: RunContext,
-  ): Promise<EventRunReport['outcome']> {
+  private async recordTransientFailure(record: EventRecord, error: unknown, context: RunContext): Promise<EventRunReport['outcome']> {
     try {
       if (context.finalAttempt) {
-        return await this.dataSource.transaction((manager) =>
-          this.bury(manager, record, 'retries_exhausted', error, context),
-        );
+        return await this.dataSource.transaction((manager) => this.bury(manager, record, 'retries_exhausted', error, context));
       }
       await this.store.recordFailure(this.dataSource.manager, record, error);
     } catch (recordError) {

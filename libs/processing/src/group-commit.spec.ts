@@ -38,7 +38,10 @@ describe('GroupCommit', () => {
     expect(r.batches).toEqual([[1, 2]]);
     r.finish.shift()?.();
     await turn();
-    expect(r.batches).toEqual([[1, 2], [3, 4, 5]]);
+    expect(r.batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('takes at most maxBatchSize items per batch and runs at most maxParallelBatches at once', async () => {
@@ -46,10 +49,17 @@ describe('GroupCommit', () => {
     const commit = new GroupCommit<number>({ maxBatchSize: 3, maxParallelBatches: 2 }, r.run);
     for (let i = 1; i <= 8; i++) commit.add(i);
     await turn();
-    expect(r.batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(r.batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     r.finish.shift()?.();
     await turn();
-    expect(r.batches).toEqual([[1, 2, 3], [4, 5, 6], [7, 8]]);
+    expect(r.batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8],
+    ]);
     while (r.finish.length > 0) {
       r.finish.shift()?.();
       await turn();

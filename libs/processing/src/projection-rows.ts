@@ -73,7 +73,12 @@ export async function applyChangesToRows<E extends ObjectLiteral>(
       ORDER BY r.ordinality
      ON CONFLICT (${key}) DO UPDATE SET ${key} = EXCLUDED.${key} WHERE false
      RETURNING ${key} AS key`,
-    [jsonRows(columns, keys.map((k) => ({ ...created.get(k)?.state, [keyProperty]: k }) as Partial<E>))],
+    [
+      jsonRows(
+        columns,
+        keys.map((k) => ({ ...created.get(k)?.state, [keyProperty]: k }) as Partial<E>),
+      ),
+    ],
   );
   const insertedKeys = new Set(inserted.map((row) => row.key));
 
@@ -110,7 +115,12 @@ export async function applyChangesToRows<E extends ObjectLiteral>(
     `UPDATE ${table} AS t SET ${assignments}${updateDate}
        FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) AS r
       WHERE t.${key} = r.${key}`,
-    [jsonRows(columns, lockOrder(changed).map((k) => current.get(k) as Partial<E>))],
+    [
+      jsonRows(
+        columns,
+        lockOrder(changed).map((k) => current.get(k) as Partial<E>),
+      ),
+    ],
   );
 }
 

@@ -22,7 +22,11 @@ function supervise(workerConcurrency: number): Map<string, number> {
   const discovery = { getProviders: () => hosts.map((instance) => ({ instance, isDependencyTreeStatic: () => true })) };
   const registry = { missingCategories: (): EventCategory[] => [] };
   const config = new ConfigService({ app: { workerConcurrency } });
-  new WorkerSupervisor(discovery as unknown as DiscoveryService, registry as unknown as HandlerRegistry, config as never).onApplicationBootstrap();
+  new WorkerSupervisor(
+    discovery as unknown as DiscoveryService,
+    registry as unknown as HandlerRegistry,
+    config as never,
+  ).onApplicationBootstrap();
   return new Map(hosts.map((host) => [host.worker.name, host.worker.concurrency]));
 }
 

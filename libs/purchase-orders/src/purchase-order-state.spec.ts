@@ -3,7 +3,12 @@ import { EventVersion } from '@app/processing';
 import { applyPurchaseOrderEvent, PurchaseOrderState } from './purchase-order-state.js';
 
 type Name = 'po_created' | 'po_updated' | 'po_archived';
-const event = (name: Name, occurredAt: string, fields: Partial<Pick<PurchaseOrderFacts, 'number' | 'lineItems' | 'details'>> = {}, eventId = `evt_${name}_${occurredAt}`) =>
+const event = (
+  name: Name,
+  occurredAt: string,
+  fields: Partial<Pick<PurchaseOrderFacts, 'number' | 'lineItems' | 'details'>> = {},
+  eventId = `evt_${name}_${occurredAt}`,
+) =>
   [
     {
       category: EventCategory.PurchaseOrder,
@@ -15,7 +20,10 @@ const event = (name: Name, occurredAt: string, fields: Partial<Pick<PurchaseOrde
     { occurredAt, name, eventId } as EventVersion,
   ] as const;
 const fold = (...events: (readonly [PurchaseOrderFacts, EventVersion])[]) =>
-  events.reduce<PurchaseOrderState | null>((state, [facts, version]) => applyPurchaseOrderEvent(state, facts, version), null) as PurchaseOrderState;
+  events.reduce<PurchaseOrderState | null>(
+    (state, [facts, version]) => applyPurchaseOrderEvent(state, facts, version),
+    null,
+  ) as PurchaseOrderState;
 
 describe('purchase order state rules', () => {
   it('is open after po_created and po_updated, archived after po_archived, whichever occurred last', () => {

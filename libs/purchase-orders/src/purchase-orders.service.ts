@@ -15,7 +15,12 @@ export class PurchaseOrdersService implements EventHandler {
   }
 
   async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
-    await applyChangesToRows(manager, PurchaseOrderEntity, 'id', events.map((event) => this.change(event)));
+    await applyChangesToRows(
+      manager,
+      PurchaseOrderEntity,
+      'id',
+      events.map((event) => this.change(event)),
+    );
   }
 
   private change(event: NormalizedEvent): RowChange<PurchaseOrderEntity> {

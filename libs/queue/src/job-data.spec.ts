@@ -7,11 +7,18 @@ import { EventCategory } from '@app/flexport';
 describe('eventJobId', () => {
   it('is safe for BullMQ: no colon and never a bare integer', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.nat().map(String), fc.stringMatching(/^[0-9a-f]{0,64}$/).map((h) => `sha256:${h}`)), (eventId) => {
-        const jobId = eventJobId(eventId);
-        expect(jobId).not.toContain(':');
-        expect(/^\d+$/.test(jobId)).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.nat().map(String),
+          fc.stringMatching(/^[0-9a-f]{0,64}$/).map((h) => `sha256:${h}`),
+        ),
+        (eventId) => {
+          const jobId = eventJobId(eventId);
+          expect(jobId).not.toContain(':');
+          expect(/^\d+$/.test(jobId)).toBe(false);
+        },
+      ),
     );
   });
 

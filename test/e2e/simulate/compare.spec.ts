@@ -12,7 +12,12 @@ const shipment: ExpectedShipment = {
   actualArrivalAt: null,
   milestones: [
     { milestone: 'cargo_ready', occurredAt: '2026-02-27T00:00:00.000Z', location: null, eventId: 'evt_A' },
-    { milestone: 'departed', occurredAt: '2026-03-02T06:40:00.000Z', location: { name: 'Port of Yantian', country: 'CN' }, eventId: '2208114' },
+    {
+      milestone: 'departed',
+      occurredAt: '2026-03-02T06:40:00.000Z',
+      location: { name: 'Port of Yantian', country: 'CN' },
+      eventId: '2208114',
+    },
   ],
 };
 
@@ -36,10 +41,14 @@ describe('comparing read API answers', () => {
 
   it('flags a milestone listed twice, a missing one, an unexpected one and the wrong order', () => {
     const [cargo, departed] = answer().milestones as Record<string, unknown>[];
-    expect(check.compare(answer({ milestones: [cargo, departed, departed] })).map((m) => m.field)).toEqual(['milestones.departed (entries)']);
+    expect(check.compare(answer({ milestones: [cargo, departed, departed] })).map((m) => m.field)).toEqual([
+      'milestones.departed (entries)',
+    ]);
     expect(check.compare(answer({ milestones: [departed] })).map((m) => m.field)).toEqual(['milestones.cargo_ready (entries)']);
     expect(
-      check.compare(answer({ milestones: [cargo, departed, { milestone: 'arrived', occurredAt: '2026-03-20T00:00:00Z' }] })).map((m) => m.field),
+      check
+        .compare(answer({ milestones: [cargo, departed, { milestone: 'arrived', occurredAt: '2026-03-20T00:00:00Z' }] }))
+        .map((m) => m.field),
     ).toEqual(['milestones.arrived']);
     expect(check.compare(answer({ milestones: [departed, cargo] })).map((m) => m.field)).toEqual(['milestones (order)']);
   });
@@ -60,7 +69,9 @@ describe('comparing read API answers', () => {
     expect(canonicalDecimal('0012.00')).toBe('12');
     expect(canonicalDecimal('12.5e3')).toBeNull();
     const [invoice] = entityChecks(
-      world({ invoices: [{ id: 'inv', shipmentId: '1', kind: 'freight_invoice', amount: '18422.07', currency: 'USD', dueDate: '2026-04-24' }] }),
+      world({
+        invoices: [{ id: 'inv', shipmentId: '1', kind: 'freight_invoice', amount: '18422.07', currency: 'USD', dueDate: '2026-04-24' }],
+      }),
     );
     const base = { id: 'inv', shipmentId: 1, kind: 'freight_invoice', currency: 'USD', dueDate: '2026-04-24' };
     expect(invoice.compare({ ...base, amount: '18422.070000' })).toEqual([]);

@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  deriveEventId,
-  Envelope,
-  lookupType,
-  normalizeEvent,
-  parseEnvelope,
-  signatureHeaders,
-  verifySignature,
-} from '@app/flexport';
+import { deriveEventId, Envelope, lookupType, normalizeEvent, parseEnvelope, signatureHeaders, verifySignature } from '@app/flexport';
 import { renderJourneys, SimEvent } from '../../../tools/simulate/events.js';
 import { generateJourneys, SimulationFormat } from '../../../tools/simulate/journey.js';
 import { inOffset } from '../../../tools/simulate/v2-envelope.js';
@@ -53,7 +45,7 @@ describe('envelopes', () => {
     expect(new Set(mixed.map((e) => e.format))).toEqual(new Set(['v2', 'compact']));
   });
 
-  it('builds v2 bodies in Flexport\'s shape', () => {
+  it("builds v2 bodies in Flexport's shape", () => {
     const v2 = eventsOf(2, 'v2').filter((e) => e.format === 'v2');
     expect(v2.length).toBeGreaterThan(0);
     for (const event of v2) {
@@ -78,7 +70,7 @@ describe('envelopes', () => {
     }
   });
 
-  it('writes v2 leg dates in the port\'s local offset for the same instant', () => {
+  it("writes v2 leg dates in the port's local offset for the same instant", () => {
     expect(inOffset('2026-03-02T06:40:00.000Z', '+08:00')).toBe('2026-03-02T14:40:00.000+08:00');
     expect(inOffset('2026-03-02T06:40:00.000Z', '-07:00')).toBe('2026-03-01T23:40:00.000-07:00');
     expect(inOffset('2026-03-02T06:40:00.000Z', '+05:30')).toBe('2026-03-02T12:10:00.000+05:30');

@@ -62,7 +62,9 @@ describe('expected state', () => {
   });
 
   it('reports bodies the service would dead-letter instead of folding them in', () => {
-    const body = Buffer.from(JSON.stringify({ id: 'evt_bad', type: 'invoice.created', data: { invoice_id: 'x', amount: 12.5, currency: 'USD' } }));
+    const body = Buffer.from(
+      JSON.stringify({ id: 'evt_bad', type: 'invoice.created', data: { invoice_id: 'x', amount: 12.5, currency: 'USD' } }),
+    );
     const folded = expectedStateFrom([body]);
     expect(folded.invalid).toEqual([{ eventId: 'evt_bad', reason: expect.stringContaining('amount') }]);
     expect(folded.world.invoices).toEqual([]);

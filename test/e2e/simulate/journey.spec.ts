@@ -57,7 +57,9 @@ describe('journey generator', () => {
       ['delivered', 'po_archived'],
     ];
     for (const [before, after] of order) expect(last(before)).toBeLessThan(first(after));
-    const etaUpdatesInTransit = journey.steps.filter((step, i) => step.kind === 'estimated_arrival' && i > first('departed') && i < first('arrived'));
+    const etaUpdatesInTransit = journey.steps.filter(
+      (step, i) => step.kind === 'estimated_arrival' && i > first('departed') && i < first('arrived'),
+    );
     expect(etaUpdatesInTransit.length).toBeGreaterThanOrEqual(2);
   });
 

@@ -24,7 +24,10 @@ describe('simulator options', () => {
   });
 
   it('read the current secret and the token from the environment', () => {
-    const options = resolveOptions({ url: 'http://localhost:4000/webhooks/flexport' }, { FLEXPORT_WEBHOOK_SECRETS: ' whsec_new , whsec_old', API_TOKEN: 'tok' });
+    const options = resolveOptions(
+      { url: 'http://localhost:4000/webhooks/flexport' },
+      { FLEXPORT_WEBHOOK_SECRETS: ' whsec_new , whsec_old', API_TOKEN: 'tok' },
+    );
     expect(options).toMatchObject({ secret: 'whsec_new', apiToken: 'tok', apiUrl: 'http://localhost:4000' });
   });
 

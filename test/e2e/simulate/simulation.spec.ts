@@ -64,12 +64,7 @@ describe('runSimulation against a stand-in service', () => {
     expect(summary.ok).toBe(false);
     const fields = summary.verification!.mismatches.map((m) => `${m.entity}.${m.field}`);
     expect(fields).toEqual(
-      expect.arrayContaining([
-        'shipment.status',
-        'shipment.milestones.delivered (entries)',
-        'invoice.amount',
-        'container.presence',
-      ]),
+      expect.arrayContaining(['shipment.status', 'shipment.milestones.delivered (entries)', 'invoice.amount', 'container.presence']),
     );
     expect(summary.verification!.mismatches).toHaveLength(4);
   });

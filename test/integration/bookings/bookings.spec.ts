@@ -86,7 +86,9 @@ describe('bookings projection (Postgres)', () => {
   });
 
   it('keeps a free field called __proto__ as data', async () => {
-    await applyInTurn(db.dataSource, service, [booking('booking.amended', '2026-02-02T00:00:00Z', JSON.parse('{"__proto__": {"polluted": true}}'))]);
+    await applyInTurn(db.dataSource, service, [
+      booking('booking.amended', '2026-02-02T00:00:00Z', JSON.parse('{"__proto__": {"polluted": true}}')),
+    ]);
     const [row] = await db.dataSource.query(`SELECT details -> '__proto__' ->> 'polluted' AS polluted FROM bookings`);
     expect(row.polluted).toBe('true');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

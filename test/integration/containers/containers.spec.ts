@@ -59,7 +59,13 @@ describe('containers projection (Postgres)', () => {
 
   it('one v2 event updates every container it names', async () => {
     await applyInTurn(db.dataSource, service, [
-      v2ContainerEvent('/ocean/shipment_container_leg#unloaded_off_board', 9001, '2026-03-20T00:00:00Z', ['TGHU1', 'MSKU2', 'TGHU1'], 'Rotterdam'),
+      v2ContainerEvent(
+        '/ocean/shipment_container_leg#unloaded_off_board',
+        9001,
+        '2026-03-20T00:00:00Z',
+        ['TGHU1', 'MSKU2', 'TGHU1'],
+        'Rotterdam',
+      ),
     ]);
     const rows = await state();
     expect(rows.map((row) => [row.container_number, row.status, row.shipment_id])).toEqual([

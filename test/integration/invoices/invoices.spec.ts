@@ -27,7 +27,11 @@ describe('invoices projection (Postgres)', () => {
 
   it('keeps "18422.07" exactly, as a decimal string', async () => {
     await applyInTurn(db.dataSource, service, [
-      invoice('invoice.freight_invoice_ready', '2026-03-25T10:29:41Z', { amount: '18422.07', due_date: '2026-04-24', shipment_id: 'SHP-104233' }),
+      invoice('invoice.freight_invoice_ready', '2026-03-25T10:29:41Z', {
+        amount: '18422.07',
+        due_date: '2026-04-24',
+        shipment_id: 'SHP-104233',
+      }),
     ]);
     expect((await state())[0]).toMatchObject({
       id: 'INV-1',
@@ -59,7 +63,12 @@ describe('invoices projection (Postgres)', () => {
   it('a late, older invoice event does not overwrite the newer amount, currency or due date', async () => {
     await applyInTurn(db.dataSource, service, [
       invoice('invoice.freight_invoice_ready', '2026-03-25T00:00:00Z', { amount: '200.00', currency: 'EUR', due_date: '2026-04-30' }),
-      invoice('invoice.created', '2026-03-20T00:00:00Z', { amount: '150.00', currency: 'USD', due_date: '2026-04-20', shipment_id: 'SHP-7' }),
+      invoice('invoice.created', '2026-03-20T00:00:00Z', {
+        amount: '150.00',
+        currency: 'USD',
+        due_date: '2026-04-20',
+        shipment_id: 'SHP-7',
+      }),
     ]);
     expect((await state())[0]).toMatchObject({
       kind: 'freight_invoice',
@@ -87,7 +96,13 @@ describe('invoices projection (Postgres)', () => {
       expect(await state()).toEqual(expected);
     }
     // Same instant: freight_invoice_ready is later in the catalogue than invoice_created.
-    expect(expected[0]).toMatchObject({ kind: 'freight_invoice', amount: '12.50', currency: 'USD', due_date: '2026-04-03', shipment_id: 'SHP-2' });
+    expect(expected[0]).toMatchObject({
+      kind: 'freight_invoice',
+      amount: '12.50',
+      currency: 'USD',
+      due_date: '2026-04-03',
+      shipment_id: 'SHP-2',
+    });
   });
 
   it('20 events for one invoice applied from 8 concurrent transactions end in the in-order state', async () => {

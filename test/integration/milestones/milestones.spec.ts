@@ -35,8 +35,7 @@ describe('milestones and transit (Postgres)', () => {
   const prefix = uniquePrefix('milestones');
   let jobCounter = 0;
 
-  const run = async (data: EventJobData) =>
-    pipeline.process(await addEventJob(queue, data, { jobId: `j${++jobCounter}` }), service);
+  const run = async (data: EventJobData) => pipeline.process(await addEventJob(queue, data, { jobId: `j${++jobCounter}` }), service);
   const runAll = async (events: EventJobData[]) => {
     for (const data of events) await run(data);
   };
@@ -100,13 +99,22 @@ describe('milestones and transit (Postgres)', () => {
   it('an older milestone enters the history but does not change the status', async () => {
     await runAll([
       milestoneJob({ id: 'ms-arr', shipmentId: 'SHP-OLD', milestone: 'arrived', occurredAt: '2026-03-20T00:00:00Z' }),
-      milestoneJob({ id: 'ms-dep', shipmentId: 'SHP-OLD', milestone: 'departed', occurredAt: '2026-03-02T00:00:00Z', location: { name: 'Yantian', country: 'CN' } }),
+      milestoneJob({
+        id: 'ms-dep',
+        shipmentId: 'SHP-OLD',
+        milestone: 'departed',
+        occurredAt: '2026-03-02T00:00:00Z',
+        location: { name: 'Yantian', country: 'CN' },
+      }),
     ]);
     const view = await shipment('SHP-OLD');
     expect(view.status).toBe('arrived');
     expect(view.statusAt).toBe('2026-03-20T00:00:00.000Z');
     expect(view.location).toEqual({ name: 'Yantian', country: 'CN' });
-    expect(view.milestones.map((m) => [m.milestone, m.eventId])).toEqual([['departed', 'ms-dep'], ['arrived', 'ms-arr']]);
+    expect(view.milestones.map((m) => [m.milestone, m.eventId])).toEqual([
+      ['departed', 'ms-dep'],
+      ['arrived', 'ms-arr'],
+    ]);
   });
 
   it('ties go to the later milestone in catalogue order, then to the larger eventId', async () => {
@@ -169,10 +177,17 @@ describe('milestones and transit (Postgres)', () => {
   /** A random history for one shipment: few distinct instants, so ties are common. */
   const historyArbitrary = () => {
     const instants = ['2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z', '2026-03-04T00:00:00Z'];
-    const location = fc.option(fc.record({ name: fc.constantFrom('Yantian', 'Long Beach'), country: fc.constantFrom('CN', 'US') }), { nil: null });
+    const location = fc.option(fc.record({ name: fc.constantFrom('Yantian', 'Long Beach'), country: fc.constantFrom('CN', 'US') }), {
+      nil: null,
+    });
     return fc.array(
       fc.oneof(
-        fc.record({ kind: fc.constant('milestone' as const), milestone: fc.constantFrom(...MILESTONES), at: fc.constantFrom(...instants), location }),
+        fc.record({
+          kind: fc.constant('milestone' as const),
+          milestone: fc.constantFrom(...MILESTONES),
+          at: fc.constantFrom(...instants),
+          location,
+        }),
         fc.record({
           kind: fc.constant('transit' as const),
           at: fc.constantFrom(...instants),
@@ -248,7 +263,13 @@ describe('milestones and transit (Postgres)', () => {
     worker.on('completed', (_job, result: string) => outcomes.push(result));
     try {
       // Every event twice: a redelivery under another job id must be a duplicate.
-      await producer.addBulk([...events, ...events].map((data, i) => ({ name: 'event', data, opts: { jobId: `c${i}`, attempts: 5, backoff: { type: 'fixed', delay: 50 } } })));
+      await producer.addBulk(
+        [...events, ...events].map((data, i) => ({
+          name: 'event',
+          data,
+          opts: { jobId: `c${i}`, attempts: 5, backoff: { type: 'fixed', delay: 50 } },
+        })),
+      );
       const deadline = Date.now() + 60_000;
       while (outcomes.length < events.length * 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     } finally {
@@ -261,7 +282,9 @@ describe('milestones and transit (Postgres)', () => {
     const live = await shipment('CONC-LIVE');
     expect(live.milestones).toHaveLength(specs.filter((s) => s.kind === 'milestone').length);
     expect(comparable(live)).toEqual(comparable(await shipment('CONC-BASE')));
-    const statuses = await db.dataSource.query(`SELECT status, count(*)::int AS n FROM event_log WHERE event_id LIKE 'CONC-LIVE-%' GROUP BY status`);
+    const statuses = await db.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM event_log WHERE event_id LIKE 'CONC-LIVE-%' GROUP BY status`,
+    );
     expect(statuses).toEqual([{ status: 'processed', n: events.length }]);
   });
 });

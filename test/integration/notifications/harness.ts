@@ -91,7 +91,14 @@ export async function queueEvents(worker: TestingModule, envelopes: readonly Env
   for (const envelope of envelopes) {
     const eventId = String(envelope.id);
     const { type, category, name } = classifyEnvelope(envelope, eventId);
-    const data: EventJobData = { eventId, type, category, name: name as EventJobData['name'], receivedAt: new Date().toISOString(), envelope };
+    const data: EventJobData = {
+      eventId,
+      type,
+      category,
+      name: name as EventJobData['name'],
+      receivedAt: new Date().toISOString(),
+      envelope,
+    };
     const queue = worker.get<Queue>(getQueueToken(CATEGORY_QUEUES[category]));
     await queue.add(JobName.Event, data, { jobId: `${eventJobId(eventId)}-copy-${++copy}` });
   }
@@ -125,7 +132,10 @@ export function v2LegEvent(id: number, type: string, shipmentId: number, legId: 
       _object: '/shipment_event_data',
       resource: { _object: '/shipment_leg', id: legId, shipment: { _object: '/api/refs/object', id: shipmentId, ref_type: '/shipment' } },
       shipment: { _object: '/shipment', id: shipmentId, name: 'Lamps spring restock' },
-      location: { _object: '/shipment_node', place: { _object: '/place', name: port, address: { _object: '/address', country_code: 'CN' } } },
+      location: {
+        _object: '/shipment_node',
+        place: { _object: '/place', name: port, address: { _object: '/address', country_code: 'CN' } },
+      },
       containers: [],
     },
   };

@@ -47,10 +47,16 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
   };
   const rows = async <T>(sql: string, parameters: unknown[] = []) => (await db.dataSource.query(sql, parameters)) as T[];
   const deliveries = (shipmentPrefix: string) =>
-    rows<{ idempotency_key: string; shipment_id: string; milestone: string; url: string; status: string; attempts: number; last_error: string | null; dead_at: Date | null }>(
-      `SELECT * FROM notification_deliveries WHERE shipment_id LIKE $1 ORDER BY shipment_id, milestone, url`,
-      [`${shipmentPrefix}%`],
-    );
+    rows<{
+      idempotency_key: string;
+      shipment_id: string;
+      milestone: string;
+      url: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      dead_at: Date | null;
+    }>(`SELECT * FROM notification_deliveries WHERE shipment_id LIKE $1 ORDER BY shipment_id, milestone, url`, [`${shipmentPrefix}%`]);
   const countWhere = async (sql: string, parameters: unknown[]) => Number((await rows<{ n: string }>(sql, parameters))[0].n);
 
   beforeAll(async () => {
@@ -92,7 +98,8 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     await queueEvents(first, shuffled([...events, ...events, ...events.filter((_, i) => i % 3 === 0)], 17));
 
     await waitFor(
-      async () => (await countWhere(`SELECT count(*) AS n FROM notification_deliveries WHERE status = 'delivered'`, [])) === deliveriesExpected,
+      async () =>
+        (await countWhere(`SELECT count(*) AS n FROM notification_deliveries WHERE status = 'delivered'`, [])) === deliveriesExpected,
       30_000,
       'every delivery to be recorded',
     );
@@ -124,8 +131,15 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     );
     expect(outbox).toHaveLength(shipments.length * 3 + 2);
     for (const row of outbox) {
-      for (const request of sink.requests.filter((r) => posted(r).shipmentId === row.shipment_id && posted(r).milestone === row.milestone)) {
-        expect(posted(request)).toEqual({ shipmentId: row.shipment_id, milestone: row.milestone, occurredAt: row.occurred_at.toISOString(), location: row.location });
+      for (const request of sink.requests.filter(
+        (r) => posted(r).shipmentId === row.shipment_id && posted(r).milestone === row.milestone,
+      )) {
+        expect(posted(request)).toEqual({
+          shipmentId: row.shipment_id,
+          milestone: row.milestone,
+          occurredAt: row.occurred_at.toISOString(),
+          location: row.location,
+        });
       }
     }
     const v2 = sink.requests.find((r) => posted(r).shipmentId === '104233' && posted(r).milestone === 'departed');
@@ -154,7 +168,10 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     await waitFor(() => sink.requests.length >= 1, 15_000, 'the control notification');
     await waitFor(
       async () =>
-        (await countWhere(`SELECT count(*) AS n FROM event_log WHERE (event_id LIKE 'QUIET-%' OR event_id LIKE '33000%') AND status IN ('processed', 'dead', 'ignored')`, [])) === 6,
+        (await countWhere(
+          `SELECT count(*) AS n FROM event_log WHERE (event_id LIKE 'QUIET-%' OR event_id LIKE '33000%') AND status IN ('processed', 'dead', 'ignored')`,
+          [],
+        )) === 6,
       10_000,
       'every event to be settled',
     );
@@ -163,8 +180,12 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
       { event_id: '3300002', status: 'ignored' },
       { event_id: 'QUIET-bad-date', status: 'dead' },
     ]);
-    expect(sink.requests.map((r) => posted(r))).toEqual([{ shipmentId: 'QUIET-3', milestone: 'arrived', occurredAt: '2026-04-04T00:00:00.000Z', location: null }]);
-    expect(await rows(`SELECT shipment_id, milestone FROM notification_outbox WHERE shipment_id IN ('QUIET-1', 'QUIET-2', '3300', '3301')`)).toEqual([]);
+    expect(sink.requests.map((r) => posted(r))).toEqual([
+      { shipmentId: 'QUIET-3', milestone: 'arrived', occurredAt: '2026-04-04T00:00:00.000Z', location: null },
+    ]);
+    expect(
+      await rows(`SELECT shipment_id, milestone FROM notification_outbox WHERE shipment_id IN ('QUIET-1', 'QUIET-2', '3300', '3301')`),
+    ).toEqual([]);
   });
 
   it('a receiver that fails its first attempts gets exactly one accepted POST, signed, with the same Idempotency-Key every time', async () => {
@@ -231,12 +252,19 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     const url = sink.url('/sweep');
     const w = await worker({ urls: [url], relay: { sweepIntervalMs: 300 } });
     await waitFor(() => sink.requests.length === 1, 5000, 'the swept notification');
-    expect(posted(sink.requests[0])).toEqual({ shipmentId: 'SWEEP-1', milestone: 'arrived', occurredAt: '2026-07-01T00:00:00.000Z', location: { name: 'Oakland', country: 'US' } });
+    expect(posted(sink.requests[0])).toEqual({
+      shipmentId: 'SWEEP-1',
+      milestone: 'arrived',
+      occurredAt: '2026-07-01T00:00:00.000Z',
+      location: { name: 'Oakland', country: 'US' },
+    });
     await waitFor(async () => (await deliveries('SWEEP-'))[0]?.status === 'delivered', 5000, 'the delivery to be recorded');
 
     // a relay that crashed after queueing but before marking the row: the next sweep queues it again
     await rows(`UPDATE notification_outbox SET relayed_at = NULL WHERE shipment_id = 'SWEEP-1'`);
-    await waitFor(async () => (await rows(`SELECT 1 FROM notification_outbox WHERE shipment_id = 'SWEEP-1' AND relayed_at IS NOT NULL`)).length === 1);
+    await waitFor(
+      async () => (await rows(`SELECT 1 FROM notification_outbox WHERE shipment_id = 'SWEEP-1' AND relayed_at IS NOT NULL`)).length === 1,
+    );
     await sleep(800);
     expect(sink.requests).toHaveLength(1);
     expect(await deliveries('SWEEP-')).toMatchObject([{ status: 'delivered', attempts: 1 }]);
@@ -256,7 +284,10 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     // delivered: a redelivered job skips it
     expect(await notifier.deliver(job, { leaseToken: 'again', finalAttempt: false })).toEqual({ kind: 'skipped', status: 'delivered' });
     // another job is sending right now: wait for its lease, do not send
-    await rows(`UPDATE notification_deliveries SET status = 'sending', lease_until = now() + interval '1 minute' WHERE idempotency_key = $1`, [key]);
+    await rows(
+      `UPDATE notification_deliveries SET status = 'sending', lease_until = now() + interval '1 minute' WHERE idempotency_key = $1`,
+      [key],
+    );
     expect(await notifier.deliver(job, { leaseToken: 'other', finalAttempt: false })).toMatchObject({ kind: 'busy' });
     expect(sink.requests).toHaveLength(1);
     // the sender died after the POST and before recording it: once its lease is over, send again

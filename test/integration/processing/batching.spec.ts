@@ -113,14 +113,24 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
   const outcomes = (settled: PromiseSettledResult<ProcessOutcome>[]) =>
     settled.map((result) => (result.status === 'fulfilled' ? result.value : `rejected: ${String(result.reason)}`));
   const count = (values: string[], value: string) => values.filter((v) => v === value).length;
-  const fallbacks = () => warn.mock.calls.filter(([line]) => (line as { msg?: string })?.msg?.startsWith('batch transaction failed')).length;
+  const fallbacks = () =>
+    warn.mock.calls.filter(([line]) => (line as { msg?: string })?.msg?.startsWith('batch transaction failed')).length;
   const eventLog = async (eventId: string) => (await db.dataSource.query('SELECT * FROM event_log WHERE event_id = $1', [eventId]))[0];
   const state = async (id: string): Promise<Omit<ShipmentState, 'versions'> | null> => {
     const view = await reader.findById(id);
     if (!view) return null;
     const { status, statusAt, location, estimatedDepartureAt, estimatedArrivalAt, actualDepartureAt, actualArrivalAt } = view;
     const [row] = await db.dataSource.query('SELECT container_numbers FROM shipments WHERE id = $1', [id]);
-    return { status, statusAt, location, estimatedDepartureAt, estimatedArrivalAt, actualDepartureAt, actualArrivalAt, containerNumbers: row.container_numbers };
+    return {
+      status,
+      statusAt,
+      location,
+      estimatedDepartureAt,
+      estimatedArrivalAt,
+      actualDepartureAt,
+      actualArrivalAt,
+      containerNumbers: row.container_numbers,
+    };
   };
   const withoutVersions = ({ versions: _versions, ...rest }: ShipmentState) => rest;
 
@@ -169,8 +179,18 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
   it('a batch with duplicates inside it and across batches applies each event once', async () => {
     const events = Array.from({ length: 18 }, (_, i) =>
       i % 3 === 0
-        ? transitJob({ id: `dup-${i}`, shipmentId: `SHP-DUP-${i % 2}`, occurredAt: `2026-03-${String(1 + (i % 7)).padStart(2, '0')}T00:00:00Z`, estimatedArrival: `2026-04-${String(1 + i).padStart(2, '0')}T00:00:00Z` })
-        : milestoneJob({ id: `dup-${i}`, shipmentId: `SHP-DUP-${i % 2}`, milestone: MILESTONES[i % MILESTONES.length], occurredAt: `2026-03-${String(1 + (i % 5)).padStart(2, '0')}T00:00:00Z` }),
+        ? transitJob({
+            id: `dup-${i}`,
+            shipmentId: `SHP-DUP-${i % 2}`,
+            occurredAt: `2026-03-${String(1 + (i % 7)).padStart(2, '0')}T00:00:00Z`,
+            estimatedArrival: `2026-04-${String(1 + i).padStart(2, '0')}T00:00:00Z`,
+          })
+        : milestoneJob({
+            id: `dup-${i}`,
+            shipmentId: `SHP-DUP-${i % 2}`,
+            milestone: MILESTONES[i % MILESTONES.length],
+            occurredAt: `2026-03-${String(1 + (i % 5)).padStart(2, '0')}T00:00:00Z`,
+          }),
     );
     // Each event twice in the same burst: the two deliveries may share a batch or be in parallel ones.
     const first = outcomes(await submitAll([...events, ...events.slice().reverse()]));
@@ -183,11 +203,19 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
 
     expect(Math.max(...batchSizes)).toBeGreaterThan(1);
     expect(fallbacks()).toBe(0);
-    const log = await db.dataSource.query(`SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'dup-%' GROUP BY 1, 2`);
+    const log = await db.dataSource.query(
+      `SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'dup-%' GROUP BY 1, 2`,
+    );
     expect(log).toEqual([{ status: 'processed', attempts: 1, n: events.length + 1 }]);
     // A row the batch inserts is the row the one-event path would leave.
     const row = await eventLog('dup-1');
-    expect(row).toMatchObject({ type: 'shipment.milestone', category: 'milestone', name: MILESTONES[1], last_error: null, occurred_at: new Date('2026-03-02T00:00:00Z') });
+    expect(row).toMatchObject({
+      type: 'shipment.milestone',
+      category: 'milestone',
+      name: MILESTONES[1],
+      last_error: null,
+      occurred_at: new Date('2026-03-02T00:00:00Z'),
+    });
     expect(row.payload).toEqual(events[1].envelope);
     expect(row.received_at).toEqual(new Date(events[1].receivedAt));
     expect(row.processed_at).toBeInstanceOf(Date);
@@ -209,17 +237,31 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
       const mine = results.filter((_, i) => arrival[i] === data).sort();
       expect(mine).toEqual(data === unknown[0] || data === unknown[3] ? ['duplicate', 'ignored'] : ['ignored']);
     }
-    const log = await db.dataSource.query(`SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'unk-%' GROUP BY 1, 2`);
+    const log = await db.dataSource.query(
+      `SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'unk-%' GROUP BY 1, 2`,
+    );
     expect(log).toEqual([{ status: 'ignored', attempts: 1, n: 5 }]);
     expect(fallbacks()).toBe(0);
   });
 
   it('a batch containing an invalid event dead-letters only that event', async () => {
     const valid = Array.from({ length: 6 }, (_, i) =>
-      milestoneJob({ id: `inv-ok-${i}`, shipmentId: `SHP-INV-${i % 2}`, milestone: MILESTONES[i % 5], occurredAt: `2026-03-0${i + 1}T00:00:00Z` }),
+      milestoneJob({
+        id: `inv-ok-${i}`,
+        shipmentId: `SHP-INV-${i % 2}`,
+        milestone: MILESTONES[i % 5],
+        occurredAt: `2026-03-0${i + 1}T00:00:00Z`,
+      }),
     );
-    const noShipment = jobDataFromBody(milestoneBody({ id: 'inv-no-shp', shipmentId: null, milestone: 'departed', occurredAt: '2026-03-02T00:00:00Z' }));
-    const teleported = milestoneJob({ id: 'inv-teleported', shipmentId: 'SHP-INV-0', milestone: 'teleported', occurredAt: '2026-03-02T00:00:00Z' });
+    const noShipment = jobDataFromBody(
+      milestoneBody({ id: 'inv-no-shp', shipmentId: null, milestone: 'departed', occurredAt: '2026-03-02T00:00:00Z' }),
+    );
+    const teleported = milestoneJob({
+      id: 'inv-teleported',
+      shipmentId: 'SHP-INV-0',
+      milestone: 'teleported',
+      occurredAt: '2026-03-02T00:00:00Z',
+    });
     const settled = await submitAll([valid[0], noShipment, ...valid.slice(1, 4), teleported, ...valid.slice(4)]);
 
     const [, invalidA, , , , invalidB] = settled;
@@ -241,7 +283,12 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
 
   it('a batch whose handler fails for one event falls back to one event at a time: that event is dead-lettered, the others applied once', async () => {
     const events = Array.from({ length: 8 }, (_, i) =>
-      milestoneJob({ id: `fb-${i}`, shipmentId: `SHP-FB-${i % 4}`, milestone: i < 4 ? 'departed' : 'arrived', occurredAt: `2026-03-0${i + 1}T00:00:00Z` }),
+      milestoneJob({
+        id: `fb-${i}`,
+        shipmentId: `SHP-FB-${i % 4}`,
+        milestone: i < 4 ? 'departed' : 'arrived',
+        occurredAt: `2026-03-0${i + 1}T00:00:00Z`,
+      }),
     );
     outbox.refuse.add('fb-5');
     try {
@@ -255,9 +302,13 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     expect(fallbacks()).toBeGreaterThan(0);
     expect(await eventLog('fb-5')).toMatchObject({ status: 'dead', attempts: 1 });
     expect(await db.dataSource.query(`SELECT 1 FROM shipment_milestones WHERE event_id = 'fb-5'`)).toHaveLength(0);
-    const log = await db.dataSource.query(`SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'fb-%' AND event_id <> 'fb-5' GROUP BY 1, 2`);
+    const log = await db.dataSource.query(
+      `SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'fb-%' AND event_id <> 'fb-5' GROUP BY 1, 2`,
+    );
     expect(log).toEqual([{ status: 'processed', attempts: 1, n: 7 }]);
-    const rows = await db.dataSource.query(`SELECT shipment_id, milestone, event_id FROM notification_outbox WHERE shipment_id LIKE 'SHP-FB-%' ORDER BY 1, 2`);
+    const rows = await db.dataSource.query(
+      `SELECT shipment_id, milestone, event_id FROM notification_outbox WHERE shipment_id LIKE 'SHP-FB-%' ORDER BY 1, 2`,
+    );
     expect(rows).toEqual([
       { shipment_id: 'SHP-FB-0', milestone: 'arrived', event_id: 'fb-4' },
       { shipment_id: 'SHP-FB-0', milestone: 'departed', event_id: 'fb-0' },
@@ -296,11 +347,18 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
 
   describe('parallel batches over the same shipments', () => {
     const instants = ['2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'];
-    const location = fc.option(fc.record({ name: fc.constantFrom('Yantian', 'Long Beach'), country: fc.constantFrom('CN', 'US') }), { nil: null });
+    const location = fc.option(fc.record({ name: fc.constantFrom('Yantian', 'Long Beach'), country: fc.constantFrom('CN', 'US') }), {
+      nil: null,
+    });
     const spec = fc.record({
       shipment: fc.constantFrom('A', 'B', 'C'),
       event: fc.oneof(
-        fc.record({ kind: fc.constant('milestone' as const), milestone: fc.constantFrom(...MILESTONES), at: fc.constantFrom(...instants), location }),
+        fc.record({
+          kind: fc.constant('milestone' as const),
+          milestone: fc.constantFrom(...MILESTONES),
+          at: fc.constantFrom(...instants),
+          location,
+        }),
         fc.record({
           kind: fc.constant('transit' as const),
           at: fc.constantFrom(...instants),
@@ -338,7 +396,9 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
             if (mostInFlight > 1) overlapped++;
             const expected = inOrderState(events);
             for (const [id, shipment] of expected) expect(await state(id)).toEqual(withoutVersions(shipment));
-            const history = await db.dataSource.query(`SELECT count(*)::int AS n FROM shipment_milestones WHERE event_id LIKE $1`, [`par${run}-%`]);
+            const history = await db.dataSource.query(`SELECT count(*)::int AS n FROM shipment_milestones WHERE event_id LIKE $1`, [
+              `par${run}-%`,
+            ]);
             expect(history[0].n).toBe(specs.filter((s) => s.event.kind === 'milestone').length);
           },
         ),
@@ -397,12 +457,23 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     );
     expect(rows).toEqual(
       shipments.flatMap((shipment) =>
-        ['arrived', 'delivered', 'departed'].map((milestone) => ({ shipment_id: shipment, milestone, event_id: `${shipment}-${milestone}-a` })),
+        ['arrived', 'delivered', 'departed'].map((milestone) => ({
+          shipment_id: shipment,
+          milestone,
+          event_id: `${shipment}-${milestone}-a`,
+        })),
       ),
     );
     const recorded = outbox.recorded.filter((r) => r.shipmentId.startsWith('NTF-'));
-    expect(recorded.filter((r) => r.first).map((r) => r.eventId).sort()).toEqual(
-      shipments.flatMap((shipment) => ['arrived', 'customs_cleared', 'delivered', 'departed'].map((milestone) => `${shipment}-${milestone}-a`)).sort(),
+    expect(
+      recorded
+        .filter((r) => r.first)
+        .map((r) => r.eventId)
+        .sort(),
+    ).toEqual(
+      shipments
+        .flatMap((shipment) => ['arrived', 'customs_cleared', 'delivered', 'departed'].map((milestone) => `${shipment}-${milestone}-a`))
+        .sort(),
     );
     // Every event entered the history once, however often it was delivered.
     expect(recorded.map((r) => r.eventId).sort()).toEqual([...events, late].map((data) => data.eventId).sort());

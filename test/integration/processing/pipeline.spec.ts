@@ -46,10 +46,8 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
   const prefix = uniquePrefix('pipeline');
   const reports: EventRunReport[] = [];
 
-  const eventLog = async (eventId: string) =>
-    (await db.dataSource.query('SELECT * FROM event_log WHERE event_id = $1', [eventId]))[0];
-  const deadLetter = async (eventId: string) =>
-    (await db.dataSource.query('SELECT * FROM dead_letters WHERE event_id = $1', [eventId]))[0];
+  const eventLog = async (eventId: string) => (await db.dataSource.query('SELECT * FROM event_log WHERE event_id = $1', [eventId]))[0];
+  const deadLetter = async (eventId: string) => (await db.dataSource.query('SELECT * FROM dead_letters WHERE event_id = $1', [eventId]))[0];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -116,9 +114,21 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
 
   describe('events that can never apply are dead-lettered at once', () => {
     const cases: [string, string, string][] = [
-      ['a milestone without a shipment id', milestoneBody({ id: 'evt_no_shp', shipmentId: null, milestone: 'departed', occurredAt: '2026-03-02T00:00:00Z' }), 'data.shipment_id is missing'],
-      ['an unknown milestone name', milestoneBody({ id: 'evt_bad_ms', milestone: 'teleported', occurredAt: '2026-03-02T00:00:00Z' }), 'unknown milestone "teleported"'],
-      ['an unparseable date', milestoneBody({ id: 'evt_bad_date', milestone: 'departed', occurredAt: 'next tuesday' }), 'not an ISO-8601 date'],
+      [
+        'a milestone without a shipment id',
+        milestoneBody({ id: 'evt_no_shp', shipmentId: null, milestone: 'departed', occurredAt: '2026-03-02T00:00:00Z' }),
+        'data.shipment_id is missing',
+      ],
+      [
+        'an unknown milestone name',
+        milestoneBody({ id: 'evt_bad_ms', milestone: 'teleported', occurredAt: '2026-03-02T00:00:00Z' }),
+        'unknown milestone "teleported"',
+      ],
+      [
+        'an unparseable date',
+        milestoneBody({ id: 'evt_bad_date', milestone: 'departed', occurredAt: 'next tuesday' }),
+        'not an ISO-8601 date',
+      ],
     ];
 
     it.each(cases)('%s', async (_label, body, reason) => {
@@ -144,7 +154,9 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
 
     it('the same dead event delivered again is a duplicate, and stays one dead letter', async () => {
       const data = jobDataFromBody(cases[1][1]);
-      expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'again-1' }), harness.module.get(MilestonesService))).toBe('duplicate');
+      expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'again-1' }), harness.module.get(MilestonesService))).toBe(
+        'duplicate',
+      );
       expect(await db.dataSource.query(`SELECT id FROM dead_letters WHERE event_id = 'evt_bad_ms'`)).toHaveLength(1);
     });
 
@@ -206,14 +218,20 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
 
   it('prepareReplay puts a dead event back to queued and returns the job to enqueue; its run applies it', async () => {
     const data = jobDataFromBody(
-      JSON.stringify({ id: 'evt_bkg_replay', type: 'booking.confirmed', data: { booking_id: 'BKG-10', occurred_at: '2026-03-01T00:00:00Z' } }),
+      JSON.stringify({
+        id: 'evt_bkg_replay',
+        type: 'booking.confirmed',
+        data: { booking_id: 'BKG-10', occurred_at: '2026-03-01T00:00:00Z' },
+      }),
     );
     bookings.failures = 1;
     await expect(pipeline.process(await addEventJob(queue, data, { attempts: 1 }), bookings)).rejects.toThrow();
     const replay = await pipeline.prepareReplay(data.eventId);
     expect(replay).toMatchObject({ previousStatus: 'dead', data: { eventId: data.eventId, category: 'booking', envelope: data.envelope } });
     expect((await eventLog(data.eventId)).status).toBe('queued');
-    expect(await pipeline.process(await addEventJob(queue, replay!.data, { jobId: 'replay-evt_bkg_replay-1' }), bookings)).toBe('processed');
+    expect(await pipeline.process(await addEventJob(queue, replay!.data, { jobId: 'replay-evt_bkg_replay-1' }), bookings)).toBe(
+      'processed',
+    );
     expect(await pipeline.prepareReplay('evt_nope')).toBeNull();
   });
 
@@ -253,7 +271,9 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) settled.set(job.data.eventId, `failed: ${error.message}`);
     });
     const recovers = jobDataFromBody(JSON.stringify({ id: 'evt_retry_ok', type: 'booking.confirmed', data: { booking_id: 'BKG-R1' } }));
-    const neverRecovers = jobDataFromBody(JSON.stringify({ id: 'evt_retry_dead', type: 'booking.confirmed', data: { booking_id: 'BKG-R2' } }));
+    const neverRecovers = jobDataFromBody(
+      JSON.stringify({ id: 'evt_retry_dead', type: 'booking.confirmed', data: { booking_id: 'BKG-R2' } }),
+    );
     const options = { attempts: 3, backoff: { type: 'exponential', delay: 20 } };
     try {
       bookings.failures = 2;

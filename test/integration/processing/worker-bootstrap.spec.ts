@@ -53,7 +53,11 @@ describe('bootstrapWorker (in process)', () => {
     const { bootstrapWorker } = await import('../../../apps/worker/src/bootstrap.js');
     enqueue = async (events) => {
       for (const data of events) {
-        const queue = new Queue(CATEGORY_QUEUES[data.category], { connection: { url: TEST_REDIS_URL }, prefix, defaultJobOptions: EVENT_JOB_OPTIONS });
+        const queue = new Queue(CATEGORY_QUEUES[data.category], {
+          connection: { url: TEST_REDIS_URL },
+          prefix,
+          defaultJobOptions: EVENT_JOB_OPTIONS,
+        });
         await queue.add(JobName.Event, data, { jobId: eventJobId(data.eventId) });
         await queue.close();
       }
@@ -107,7 +111,9 @@ describe('bootstrapWorker (in process)', () => {
     }
     const [row] = await db.dataSource.query(`SELECT status FROM event_log WHERE event_id = 'evt_slow'`);
     expect(row).toEqual({ status: 'processed' });
-    await enqueue([milestoneJob({ id: 'evt_after_close', shipmentId: 'SHP-SLOW', milestone: 'delivered', occurredAt: '2026-03-25T00:00:00Z' })]);
+    await enqueue([
+      milestoneJob({ id: 'evt_after_close', shipmentId: 'SHP-SLOW', milestone: 'delivered', occurredAt: '2026-03-25T00:00:00Z' }),
+    ]);
     await new Promise((r) => setTimeout(r, 500));
     expect(await db.dataSource.query(`SELECT 1 FROM event_log WHERE event_id = 'evt_after_close'`)).toEqual([]);
   });

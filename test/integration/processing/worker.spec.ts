@@ -23,7 +23,11 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_00
 
 async function enqueue(prefix: string, events: EventJobData[]): Promise<void> {
   for (const data of events) {
-    const queue = new Queue(CATEGORY_QUEUES[data.category], { connection: { url: TEST_REDIS_URL }, prefix, defaultJobOptions: EVENT_JOB_OPTIONS });
+    const queue = new Queue(CATEGORY_QUEUES[data.category], {
+      connection: { url: TEST_REDIS_URL },
+      prefix,
+      defaultJobOptions: EVENT_JOB_OPTIONS,
+    });
     await queue.add(JobName.Event, data, { jobId: eventJobId(data.eventId) });
     await queue.close();
   }

@@ -23,9 +23,13 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const defined = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
 const shipmentId = maybe(fc.constantFrom('SHP-1', 'SHP-2'));
 const location = maybe(fc.record({ name: fc.constantFrom('Yantian', 'Rotterdam'), country: fc.constantFrom('CN', 'NL') }));
-const freeFields = fc.dictionary(fc.constantFrom('vessel', 'voyage', 'buyer', 'note'), fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.constant(null)), {
-  maxKeys: 3,
-});
+const freeFields = fc.dictionary(
+  fc.constantFrom('vessel', 'voyage', 'buyer', 'note'),
+  fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.constant(null)),
+  {
+    maxKeys: 3,
+  },
+);
 
 export const bookingEvents = eventSet(
   fc.record({
@@ -69,24 +73,28 @@ export const invoiceEvents = eventSet(
 );
 
 export const documentEvents = eventSet(
-  fc.record({
-    type: fc.constantFrom('document.uploaded', 'document.bill_of_lading_ready'),
-    occurredAt: instant,
-    data: fc
-      .tuple(
-        fc.constantFrom('doc_1', 'doc_2'),
-        shipmentId,
-        maybe(fc.constantFrom('commercial_invoice', 'packing_list')),
-        maybe(fc.constantFrom('a.pdf', 'b.pdf')),
-        maybe(fc.constantFrom('https://x/1', 'https://x/2')),
-      )
-      .map(([document_id, shipment_id, document_type, file_name, url]) => defined({ document_id, shipment_id, document_type, file_name, url })),
-  }).map((draft) =>
-    // document_uploaded must name its type; bill_of_lading_ready defaults to bill_of_lading.
-    draft.type === 'document.uploaded' && draft.data.document_type === undefined
-      ? { ...draft, data: { ...draft.data, document_type: 'other' } }
-      : draft,
-  ),
+  fc
+    .record({
+      type: fc.constantFrom('document.uploaded', 'document.bill_of_lading_ready'),
+      occurredAt: instant,
+      data: fc
+        .tuple(
+          fc.constantFrom('doc_1', 'doc_2'),
+          shipmentId,
+          maybe(fc.constantFrom('commercial_invoice', 'packing_list')),
+          maybe(fc.constantFrom('a.pdf', 'b.pdf')),
+          maybe(fc.constantFrom('https://x/1', 'https://x/2')),
+        )
+        .map(([document_id, shipment_id, document_type, file_name, url]) =>
+          defined({ document_id, shipment_id, document_type, file_name, url }),
+        ),
+    })
+    .map((draft) =>
+      // document_uploaded must name its type; bill_of_lading_ready defaults to bill_of_lading.
+      draft.type === 'document.uploaded' && draft.data.document_type === undefined
+        ? { ...draft, data: { ...draft.data, document_type: 'other' } }
+        : draft,
+    ),
 );
 
 export const containerEvents = eventSet(

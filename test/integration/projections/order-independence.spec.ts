@@ -38,7 +38,10 @@ const PROJECTIONS: Projection[] = [
     key: 'id',
     events: bookingEvents,
     handler: new BookingsService(),
-    fold: foldBy<BookingState, BookingFacts>((f) => [f.bookingId], (s, _k, f, e) => applyBookingEvent(s, f, versionOf(e))),
+    fold: foldBy<BookingState, BookingFacts>(
+      (f) => [f.bookingId],
+      (s, _k, f, e) => applyBookingEvent(s, f, versionOf(e)),
+    ),
   },
   {
     name: 'purchase orders',
@@ -46,7 +49,10 @@ const PROJECTIONS: Projection[] = [
     key: 'id',
     events: purchaseOrderEvents,
     handler: new PurchaseOrdersService(),
-    fold: foldBy<PurchaseOrderState, PurchaseOrderFacts>((f) => [f.purchaseOrderId], (s, _k, f, e) => applyPurchaseOrderEvent(s, f, versionOf(e))),
+    fold: foldBy<PurchaseOrderState, PurchaseOrderFacts>(
+      (f) => [f.purchaseOrderId],
+      (s, _k, f, e) => applyPurchaseOrderEvent(s, f, versionOf(e)),
+    ),
   },
   {
     name: 'invoices',
@@ -54,7 +60,10 @@ const PROJECTIONS: Projection[] = [
     key: 'id',
     events: invoiceEvents,
     handler: new InvoicesService(),
-    fold: foldBy<InvoiceState, InvoiceFacts>((f) => [f.invoiceId], (s, _k, f, e) => applyInvoiceEvent(s, f, versionOf(e))),
+    fold: foldBy<InvoiceState, InvoiceFacts>(
+      (f) => [f.invoiceId],
+      (s, _k, f, e) => applyInvoiceEvent(s, f, versionOf(e)),
+    ),
   },
   {
     name: 'documents',
@@ -62,7 +71,10 @@ const PROJECTIONS: Projection[] = [
     key: 'id',
     events: documentEvents,
     handler: new DocumentsService(),
-    fold: foldBy<DocumentState, DocumentFacts>((f) => [f.documentId], (s, _k, f, e) => applyDocumentEvent(s, f, versionOf(e))),
+    fold: foldBy<DocumentState, DocumentFacts>(
+      (f) => [f.documentId],
+      (s, _k, f, e) => applyDocumentEvent(s, f, versionOf(e)),
+    ),
   },
   {
     name: 'containers',
@@ -70,16 +82,22 @@ const PROJECTIONS: Projection[] = [
     key: 'container_number',
     events: containerEvents,
     handler: new ContainersService(),
-    fold: foldBy<ContainerState, ContainerFacts>((f) => f.containerNumbers, (s, k, f, e) => applyContainerEvent(s, k, f, versionOf(e))),
+    fold: foldBy<ContainerState, ContainerFacts>(
+      (f) => f.containerNumbers,
+      (s, k, f, e) => applyContainerEvent(s, k, f, versionOf(e)),
+    ),
   },
 ];
 
 describe.each(PROJECTIONS)('$name: state is a function of the set of events', (projection) => {
   it('by the state rules alone, any arrival order with duplicates gives the in-order state', () => {
     fc.assert(
-      fc.property(projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events))), ([events, arrival]) => {
-        expect(projection.fold(arrival)).toEqual(projection.fold(inVersionOrder(events)));
-      }),
+      fc.property(
+        projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events))),
+        ([events, arrival]) => {
+          expect(projection.fold(arrival)).toEqual(projection.fold(inVersionOrder(events)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -96,15 +114,18 @@ describe.each(PROJECTIONS)('$name: state is a function of the set of events', (p
 
     it('any arrival order with duplicates gives the table the in-order state', async () => {
       await fc.assert(
-        fc.asyncProperty(projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events))), async ([events, arrival]) => {
-          await truncate(db.dataSource, projection.table);
-          await applyInTurn(db.dataSource, projection.handler, inVersionOrder(events));
-          const expected = await tableState(db.dataSource, projection.table, projection.key);
-          expect(expected).toHaveLength(projection.fold(events).size);
-          await truncate(db.dataSource, projection.table);
-          await applyInTurn(db.dataSource, projection.handler, arrival);
-          expect(await tableState(db.dataSource, projection.table, projection.key)).toEqual(expected);
-        }),
+        fc.asyncProperty(
+          projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events))),
+          async ([events, arrival]) => {
+            await truncate(db.dataSource, projection.table);
+            await applyInTurn(db.dataSource, projection.handler, inVersionOrder(events));
+            const expected = await tableState(db.dataSource, projection.table, projection.key);
+            expect(expected).toHaveLength(projection.fold(events).size);
+            await truncate(db.dataSource, projection.table);
+            await applyInTurn(db.dataSource, projection.handler, arrival);
+            expect(await tableState(db.dataSource, projection.table, projection.key)).toEqual(expected);
+          },
+        ),
         { numRuns: 25 },
       );
     });

@@ -84,7 +84,12 @@ describe('domain processors consume their queues through the event pipeline (Pos
     const envelope = fixture('compact/booking-amended.json');
     expect(await finished(await enqueue(app, envelope))).toMatchObject({ state: 'completed', returnvalue: 'processed' });
     expect(await query(`SELECT id, shipment_id, status, details FROM bookings`)).toEqual([
-      { id: 'BKG-88120', shipment_id: 'SHP-104233', status: 'amended', details: { cargo_ready_date: '2026-02-27', container_counts: { forty_ft_hc: 2 } } },
+      {
+        id: 'BKG-88120',
+        shipment_id: 'SHP-104233',
+        status: 'amended',
+        details: { cargo_ready_date: '2026-02-27', container_counts: { forty_ft_hc: 2 } },
+      },
     ]);
     expect(await status(String(envelope.id))).toBe('processed');
   });

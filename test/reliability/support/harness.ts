@@ -194,7 +194,7 @@ export class Sender {
 
   constructor(
     private readonly targets: () => string[],
-    private readonly options: { ratePerSecond: number; timeoutMs?: number; maxInFlight?: number } ,
+    private readonly options: { ratePerSecond: number; timeoutMs?: number; maxInFlight?: number },
   ) {}
 
   /** Sends `events` in order, paced; resolves when all are sent and answered (or `stop()`). */
@@ -249,9 +249,24 @@ export function statusCounts(outcomes: readonly PostOutcome[]): Record<string, n
 
 /** Columns whose values depend on timing or on the number of attempts, not on the set of events. */
 const VOLATILE_COLUMNS = new Set([
-  'created_at', 'updated_at', 'recorded_at', 'processed_at', 'received_at', 'attempts', 'last_error',
-  'dead_lettered_at', 'last_replayed_at', 'resolved_at', 'relayed_at', 'lease_token', 'lease_until',
-  'last_attempt_at', 'delivered_at', 'dead_at', 'last_status_code', 'replay_count',
+  'created_at',
+  'updated_at',
+  'recorded_at',
+  'processed_at',
+  'received_at',
+  'attempts',
+  'last_error',
+  'dead_lettered_at',
+  'last_replayed_at',
+  'resolved_at',
+  'relayed_at',
+  'lease_token',
+  'lease_until',
+  'last_attempt_at',
+  'delivered_at',
+  'dead_at',
+  'last_status_code',
+  'replay_count',
 ]);
 /**
  * Per table, columns that legitimately depend on arrival order: a notification goes out once, for the

@@ -18,12 +18,12 @@ export class NotificationSink {
   ) {}
 
   static async start(path = '/hook'): Promise<NotificationSink> {
-    let sink: NotificationSink | undefined;
+    const holder: { sink?: NotificationSink } = {};
     const server = createServer((request, response) => {
       void readBody(request).then((body) => {
         try {
           const parsed = JSON.parse(body) as { shipmentId?: unknown; milestone?: unknown };
-          sink?.received.push({
+          holder.sink?.received.push({
             idempotencyKey: header(request, 'idempotency-key'),
             shipmentId: String(parsed.shipmentId),
             milestone: String(parsed.milestone),
@@ -39,8 +39,8 @@ export class NotificationSink {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    sink = new NotificationSink(server, `http://127.0.0.1:${port}${path}`);
-    return sink;
+    holder.sink = new NotificationSink(server, `http://127.0.0.1:${port}${path}`);
+    return holder.sink;
   }
 
   /** (shipment, milestone) → the distinct Idempotency-Keys and the number of POSTs it received. */

@@ -25,9 +25,12 @@ export interface RawRequest {
  * HTTP clients refuse to send) on a fresh connection, and reads the status line of the answer.
  */
 export function rawRequest(port: number, request: RawRequest, timeoutMs = 10_000): Promise<RawResponse> {
-  const head: Buffer[] = [Buffer.from(`${request.method ?? 'POST'} ${request.path ?? '/webhooks/flexport'} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`)];
+  const head: Buffer[] = [
+    Buffer.from(`${request.method ?? 'POST'} ${request.path ?? '/webhooks/flexport'} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`),
+  ];
   if (!request.noContentLength) head.push(Buffer.from(`Content-Length: ${request.body.length}\r\n`));
-  for (const [name, value] of request.headers) head.push(Buffer.concat([Buffer.from(`${name}: `), Buffer.from(value), Buffer.from('\r\n')]));
+  for (const [name, value] of request.headers)
+    head.push(Buffer.concat([Buffer.from(`${name}: `), Buffer.from(value), Buffer.from('\r\n')]));
   head.push(Buffer.from('\r\n'));
   return rawBytes(port, Buffer.concat([...head, request.body]), timeoutMs, false);
 }
@@ -50,7 +53,12 @@ export function rawBytes(port: number, bytes: Buffer, timeoutMs = 10_000, halfCl
       const text = Buffer.concat(chunks).toString('latin1');
       const match = /^HTTP\/1\.[01] (\d{3})/.exec(text);
       const bodyStart = text.indexOf('\r\n\r\n');
-      resolve({ status: match ? Number(match[1]) : null, hung, ms: Date.now() - started, body: bodyStart >= 0 ? text.slice(bodyStart + 4, bodyStart + 500) : '' });
+      resolve({
+        status: match ? Number(match[1]) : null,
+        hung,
+        ms: Date.now() - started,
+        body: bodyStart >= 0 ? text.slice(bodyStart + 4, bodyStart + 500) : '',
+      });
     };
     const timer = setTimeout(() => finish(true), timeoutMs);
     socket.on('data', (chunk: Buffer) => {

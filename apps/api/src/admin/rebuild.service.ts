@@ -43,7 +43,9 @@ export class RebuildService implements OnApplicationBootstrap {
   async rebuild(): Promise<RebuildReport> {
     const started = Date.now();
     const report = await this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await queryRows<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [REBUILD_LOCK_KEY]);
+      const [{ locked }] = await queryRows<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        REBUILD_LOCK_KEY,
+      ]);
       if (!locked) throw new ConflictException({ error: 'rebuild_in_progress', message: 'another rebuild is running' });
       const projections = PROJECTION_ENTITIES.map((target) => this.describe(manager, target));
       const tables = projections.map((p) => quote(p.table)).join(', ');
@@ -107,7 +109,10 @@ export class RebuildService implements OnApplicationBootstrap {
           `UPDATE ${quote(p.table)} AS t SET ${restore} FROM ${quote(p.snapshot)} AS s
             WHERE ${sameKey} AND ${content('t')} = ${content('s')} RETURNING 1`,
         )
-      : await queryRows(manager, `SELECT 1 FROM ${quote(p.table)} t JOIN ${quote(p.snapshot)} s ON ${sameKey} AND to_jsonb(t) = to_jsonb(s)`);
+      : await queryRows(
+          manager,
+          `SELECT 1 FROM ${quote(p.table)} t JOIN ${quote(p.snapshot)} s ON ${sameKey} AND to_jsonb(t) = to_jsonb(s)`,
+        );
     const [{ before, after }] = await queryRows<{ before: number; after: number }>(
       manager,
       `SELECT (SELECT count(*) FROM ${quote(p.snapshot)})::int AS before, (SELECT count(*) FROM ${quote(p.table)})::int AS after`,

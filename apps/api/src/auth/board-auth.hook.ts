@@ -30,9 +30,6 @@ export function protectWithBasicAuth(fastify: FastifyInstance, route: string, pa
     // The matched route, not the raw URL: the router decodes %-escapes that a prefix test on the URL would miss.
     const protectedRoute = isUnder(request.routeOptions.url ?? '', route) || isUnder(request.url, route);
     if (!protectedRoute || basicAuthValid(request.headers.authorization, password)) return done();
-    void reply
-      .code(401)
-      .header('WWW-Authenticate', 'Basic realm="Bull Board", charset="UTF-8"')
-      .send({ error: 'unauthorized' });
+    void reply.code(401).header('WWW-Authenticate', 'Basic realm="Bull Board", charset="UTF-8"').send({ error: 'unauthorized' });
   });
 }

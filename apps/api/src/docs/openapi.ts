@@ -36,8 +36,20 @@ function describeWebhookRoute(document: OpenAPIObject): OpenAPIObject {
         'The HMAC is checked over the raw bytes before anything else. The answer is sent only once the event is durably ' +
         'queued; the same event delivered again is processed once and answered `duplicate`.',
       parameters: [
-        { name: 'X-Hub-Signature-256', in: 'header', required: false, schema: { type: 'string' }, description: '`sha256=<hex HMAC-SHA256>` or bare hex; decides alone when present.' },
-        { name: 'X-Hub-Signature', in: 'header', required: false, schema: { type: 'string' }, description: 'Legacy: `sha1=<hex>` / bare 40 hex (HMAC-SHA1), or sha256.' },
+        {
+          name: 'X-Hub-Signature-256',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description: '`sha256=<hex HMAC-SHA256>` or bare hex; decides alone when present.',
+        },
+        {
+          name: 'X-Hub-Signature',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description: 'Legacy: `sha1=<hex>` / bare 40 hex (HMAC-SHA1), or sha256.',
+        },
       ],
       requestBody: {
         description: 'The event envelope, signed byte for byte.',

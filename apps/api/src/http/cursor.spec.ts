@@ -19,9 +19,21 @@ describe('page cursors', () => {
 
   it('give a next cursor only when a row beyond the page exists', () => {
     const rows = [{ k: 'a' }, { k: 'b' }, { k: 'c' }];
-    const full = pageOf(rows, 2, (r) => r.k, (r) => [r.k]);
+    const full = pageOf(
+      rows,
+      2,
+      (r) => r.k,
+      (r) => [r.k],
+    );
     expect(full.items).toEqual(['a', 'b']);
     expect(decodeCursor(full.nextCursor!, ['text'])).toEqual(['b']);
-    expect(pageOf(rows.slice(0, 2), 2, (r) => r.k, (r) => [r.k]).nextCursor).toBeNull();
+    expect(
+      pageOf(
+        rows.slice(0, 2),
+        2,
+        (r) => r.k,
+        (r) => [r.k],
+      ).nextCursor,
+    ).toBeNull();
   });
 });

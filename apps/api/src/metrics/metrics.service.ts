@@ -6,14 +6,7 @@ import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { DEAD_LETTER_REASONS } from '@app/database';
 import { EventCategory } from '@app/flexport';
-import {
-  EventCounter,
-  HistogramSnapshot,
-  LatencyHistogram,
-  metricsKey,
-  MetricsSnapshot,
-  parseMetricsHash,
-} from '@app/observability';
+import { EventCounter, HistogramSnapshot, LatencyHistogram, metricsKey, MetricsSnapshot, parseMetricsHash } from '@app/observability';
 import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import { ExternalHistogram } from './redis-histogram.js';
@@ -52,12 +45,36 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
     this.eventCounter('flexport_webhooks_received_total', 'Signed events accepted by intake (queued or duplicate).', EventCounter.Received);
     this.eventCounter('flexport_webhooks_duplicate_total', 'Deliveries of an event intake had already queued.', EventCounter.Duplicate);
-    this.eventCounter('flexport_events_processed_total', 'Events whose state change committed (unknown types: kept as ignored).', EventCounter.Processed);
-    this.eventCounter('flexport_events_failed_total', 'Transient processing failures (each is retried, then dead-lettered).', EventCounter.Failed);
+    this.eventCounter(
+      'flexport_events_processed_total',
+      'Events whose state change committed (unknown types: kept as ignored).',
+      EventCounter.Processed,
+    );
+    this.eventCounter(
+      'flexport_events_failed_total',
+      'Transient processing failures (each is retried, then dead-lettered).',
+      EventCounter.Failed,
+    );
     this.eventCounter('flexport_events_dead_lettered_total', 'Events dead-lettered.', EventCounter.DeadLettered);
-    this.eventCounter('flexport_events_redelivered_total', 'Runs of an event the log already held as done: no effect.', EventCounter.Redelivered);
-    this.labelledCounter('flexport_webhooks_verification_failed_total', 'Webhooks refused for a missing or wrong signature.', 'reason', EventCounter.SignatureRejected, ['missing', 'invalid']);
-    this.labelledCounter('flexport_webhooks_quarantined_total', 'Signed bodies that are not events (kept as dead letters).', 'kind', EventCounter.Quarantined, ['body']);
+    this.eventCounter(
+      'flexport_events_redelivered_total',
+      'Runs of an event the log already held as done: no effect.',
+      EventCounter.Redelivered,
+    );
+    this.labelledCounter(
+      'flexport_webhooks_verification_failed_total',
+      'Webhooks refused for a missing or wrong signature.',
+      'reason',
+      EventCounter.SignatureRejected,
+      ['missing', 'invalid'],
+    );
+    this.labelledCounter(
+      'flexport_webhooks_quarantined_total',
+      'Signed bodies that are not events (kept as dead letters).',
+      'kind',
+      EventCounter.Quarantined,
+      ['body'],
+    );
     this.registry.registerMetric(
       new ExternalHistogram('flexport_event_processing_seconds', 'Pipeline time of runs that processed an event.', () =>
         this.histogram(LatencyHistogram.Processing),

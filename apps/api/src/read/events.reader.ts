@@ -74,10 +74,7 @@ export class EventsReader {
   /** Best effort, bounded: Redis away only means the answer is 404. */
   private async findQueued(eventId: string): Promise<EventView | null> {
     try {
-      const jobs = await withinMs(
-        1000,
-        Promise.all(EVENT_QUEUES.map((name) => this.queues.get(name).getJob(eventJobId(eventId)))),
-      );
+      const jobs = await withinMs(1000, Promise.all(EVENT_QUEUES.map((name) => this.queues.get(name).getJob(eventJobId(eventId)))));
       const job = jobs.find((candidate) => candidate !== undefined);
       if (!job) return null;
       const data = job.data as EventJobData;

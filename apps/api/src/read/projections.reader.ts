@@ -33,9 +33,7 @@ export class ProjectionsReader {
     const row = await this.one<
       Written & { id: string; number: string | null; status: string; line_items: unknown[] | null; details: Record<string, unknown> }
     >('SELECT id, number, status, line_items, details, last_event_at, created_at, updated_at FROM purchase_orders WHERE id = $1', id);
-    return (
-      row && { id: row.id, number: row.number, status: row.status, lineItems: row.line_items, details: row.details, ...times(row) }
-    );
+    return row && { id: row.id, number: row.number, status: row.status, lineItems: row.line_items, details: row.details, ...times(row) };
   }
 
   /** `amount::text` keeps the decimal exactly as stored; `due_date::text` is the calendar date, no time zone. */
@@ -78,7 +76,9 @@ export class ProjectionsReader {
   }
 
   async container(containerNumber: string): Promise<ContainerView | null> {
-    const row = await this.one<Written & { container_number: string; shipment_id: string | null; status: string; location: Location | null }>(
+    const row = await this.one<
+      Written & { container_number: string; shipment_id: string | null; status: string; location: Location | null }
+    >(
       `SELECT container_number, shipment_id, status, location, last_event_at, created_at, updated_at
          FROM containers WHERE container_number = $1`,
       containerNumber,

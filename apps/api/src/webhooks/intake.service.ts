@@ -19,9 +19,7 @@ import {
   SEEN_EVENT_TTL_SECONDS,
 } from '@app/queue';
 
-export type IntakeResult =
-  | { status: 'queued' | 'duplicate'; eventId: string }
-  | { status: 'quarantined' };
+export type IntakeResult = { status: 'queued' | 'duplicate'; eventId: string } | { status: 'quarantined' };
 
 /** Redis could not confirm the job: the caller answers 503 so the sender retries. */
 export class QueueUnavailableError extends Error {
@@ -51,9 +49,10 @@ export class IntakeService {
     const app = config.get('app', { infer: true });
     this.prefix = app.queuePrefix;
     this.queues = new Map(
-      [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map(
-        (queue) => [queue.name as QueueName, queue],
-      ),
+      [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map((queue) => [
+        queue.name as QueueName,
+        queue,
+      ]),
     );
   }
 

@@ -46,7 +46,11 @@ export function registerWebhookRoute(fastify: FastifyInstance, deps: WebhookRout
         logger.error({ msg: 'webhook not queued: redis unavailable', reqId: request.id, error: error.message });
         return reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS)).send({ error: 'queue_unavailable' });
       }
-      logger.error({ msg: 'webhook failed', reqId: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      logger.error({
+        msg: 'webhook failed',
+        reqId: request.id,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
       return reply.code(500).send({ statusCode: 500, message: 'Internal server error' });
     }
   });
