@@ -1,31 +1,22 @@
-/** Jest runs in native ESM mode: Nest 12 packages are ESM-only. */
-const aliases = [
-  'config',
-  'flexport',
-  'queue',
-  'database',
-  'processing',
-  'milestones',
-  'bookings',
-  'purchase-orders',
-  'invoices',
-  'documents',
-  'containers',
-  'notifications',
-  'observability',
-];
+/** Jest runs in native ESM mode: Nest 12 packages are ESM-only. Path aliases come from tsconfig.json alone. */
+import { readFileSync } from 'node:fs';
+
+const { compilerOptions } = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));
+const aliases = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, target.replace(/^\.\//, '<rootDir>/')]),
+);
 
 export default {
   testEnvironment: 'node',
   rootDir: '.',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {
-    ...Object.fromEntries(aliases.map((name) => [`^@app/${name}$`, `<rootDir>/libs/${name}/src/index.ts`])),
+    ...aliases,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 30000,

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createScratchDatabase } from './support/database.js';
-import { buildEvents } from './support/events.js';
+import { createScratchDatabase } from '../test/support/scratch-database.js';
+import { buildEvents } from '../test/support/signed-events.js';
 import { runLoad } from './support/load.js';
-import { processCpuMicros, startProgram, tail } from './support/processes.js';
-import { deletePrefix, redisServerPid } from './support/redis.js';
+import { processCpuMicros, startProgram, tail } from '../test/support/processes.js';
+import { deleteKeysUnder, redisServerPid } from '../test/support/redis.js';
 import { BENCH_SECRET, evenRounds, serviceEnv } from './support/settings.js';
 import { takeTurns } from './support/turns.js';
 
@@ -77,7 +77,7 @@ async function sample(build: Build, pair: number, databaseUrl: string): Promise<
   } finally {
     const code = await api.stop('SIGTERM');
     if (code !== 0) console.warn(`warning: the ${build} API exited with ${code}\n${tail(api.log(), 15)}`);
-    await deletePrefix(settings.redisUrl, queuePrefix);
+    await deleteKeysUnder(settings.redisUrl, queuePrefix);
   }
 }
 

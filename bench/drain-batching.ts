@@ -7,10 +7,10 @@ import pg from 'pg';
 import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { CATEGORY_QUEUES, EVENT_JOB_OPTIONS, EventJobData, eventJobId, JobName, QueueName } from '@app/queue';
 import { BASELINE_JOB_OPTIONS, BASELINE_QUEUE } from './baselines/baseline-config.js';
-import { createScratchDatabase, ScratchDatabase } from './support/database.js';
-import { buildEvents, SignedEvent } from './support/events.js';
-import { Child, processCpuMicros, REPO_ROOT, sleep, startProgram, tail } from './support/processes.js';
-import { deletePrefix, redisServerPid } from './support/redis.js';
+import { createScratchDatabase, ScratchDatabase } from '../test/support/scratch-database.js';
+import { buildEvents, SignedEvent } from '../test/support/signed-events.js';
+import { Child, processCpuMicros, REPO_ROOT, sleep, startProgram, tail } from '../test/support/processes.js';
+import { deleteKeysUnder, redisServerPid } from '../test/support/redis.js';
 import { BENCH_SECRET, serviceEnv } from './support/settings.js';
 
 /**
@@ -160,7 +160,7 @@ async function drain(target: Target, events: SignedEvent[]): Promise<DrainResult
     await worker?.stop();
     await client.end().catch(() => undefined);
     for (const q of queues.values()) await q.close();
-    await deletePrefix(settings.redisUrl, prefix).catch(() => undefined);
+    await deleteKeysUnder(settings.redisUrl, prefix).catch(() => undefined);
     await database.drop().catch(() => undefined);
   }
 }

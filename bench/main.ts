@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminQuery, createScratchDatabase, postmasterPid, queryOnce, ScratchDatabase } from './support/database.js';
-import { buildEvents, SignedEvent } from './support/events.js';
+import { adminQuery, createScratchDatabase, postmasterPid, queryOnce, ScratchDatabase } from '../test/support/scratch-database.js';
+import { buildEvents, SignedEvent } from '../test/support/signed-events.js';
 import { LoadResult, runLoad } from './support/load.js';
 import { describeMachine } from './support/machine.js';
-import { Child, processCpuMicros, processTreeCpuMicros, Program, sleep, startProgram, tail } from './support/processes.js';
-import { deletePrefix, redisServerPid } from './support/redis.js';
+import { Child, processCpuMicros, processTreeCpuMicros, Program, sleep, startProgram, tail } from '../test/support/processes.js';
+import { deleteKeysUnder, redisServerPid } from '../test/support/redis.js';
 import { BENCH_SECRET, evenRounds, serviceEnv as benchServiceEnv } from './support/settings.js';
 import { takeTurns } from './support/turns.js';
 import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
@@ -425,7 +425,7 @@ async function measureIntakes(pools: IntakePools, servers: Servers): Promise<Rec
           : await start('api', { ...serviceEnv(queuePrefix, intakeDb.url), RUN_MIGRATIONS: 'false' }, `service-api-${round}`, true);
       const figures = await measureIntake(`${side === 'baseline' ? 'baseline (a)' : 'service'} #${round}`, server, pools, servers);
       await stop(server);
-      await deletePrefix(settings.redisUrl, queuePrefix);
+      await deleteKeysUnder(settings.redisUrl, queuePrefix);
       return figures;
     },
     (service, baseline) => service.saturation.reqPerSec / baseline.saturation.reqPerSec,
@@ -460,7 +460,7 @@ async function drainOnce(side: Side, round: number, pools: DrainPools, servers: 
   );
   await stop(intake);
   await stop(worker);
-  await deletePrefix(settings.redisUrl, queuePrefix);
+  await deleteKeysUnder(settings.redisUrl, queuePrefix);
   // Its files and autovacuum must not weigh on the next round.
   await db.drop();
   return figures;
@@ -605,7 +605,7 @@ try {
   for (const child of children) process.stderr.write(`--- ${child.program} (${child.logFile})\n${tail(child.log(), 20)}\n`);
 } finally {
   for (const child of children) await child.stop('SIGTERM', 10_000).catch(() => undefined);
-  for (const queuePrefix of prefixes) await deletePrefix(settings.redisUrl, queuePrefix).catch(() => undefined);
+  for (const queuePrefix of prefixes) await deleteKeysUnder(settings.redisUrl, queuePrefix).catch(() => undefined);
   for (const database of databases) await database.drop().catch(() => undefined);
   if (failed || process.env.BENCH_KEEP_LOGS === '1') log(`logs kept in ${logDir}`);
   else rmSync(logDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { SignedEvent } from './events.js';
+import type { SignedEvent } from '../../test/support/signed-events.js';
 
 export const WEBHOOK_PATH = '/webhooks/flexport';
 

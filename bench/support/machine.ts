@@ -1,6 +1,6 @@
 import { cpus, release, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
-import { queryOnce } from './database.js';
+import { queryOnce } from '../../test/support/scratch-database.js';
 
 export interface Machine {
   cpuModel: string;

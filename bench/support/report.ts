@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { Machine } from './machine.js';
-import { REPO_ROOT } from './processes.js';
+import { REPO_ROOT } from '../../test/support/processes.js';
 
 export interface IntakeFigures {
   saturation: LoadResult;

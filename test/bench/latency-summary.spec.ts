@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SignedEvent } from '../../bench/support/events.js';
+import type { SignedEvent } from '../support/signed-events.js';
 import { latencySummary, runLoad } from '../../bench/support/load.js';
 
 describe('latencySummary', () => {

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { signatureHeaders } from '@app/flexport';
 import { EVENT_QUEUES, QueueName } from '@app/queue';
-import { buildEvents } from '../../bench/support/events.js';
-import type { Child } from '../../bench/support/processes.js';
+import { buildEvents } from '../support/signed-events.js';
+import type { Child } from '../support/processes.js';
 import { alive, Deployment, postEvent, ReliabilityEnv, SECRET, waitUntil } from './support/harness.js';
 import { RawHeader, rawBytes, rawRequest, RawResponse } from './support/raw-http.js';
 

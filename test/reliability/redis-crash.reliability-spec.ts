@@ -1,5 +1,5 @@
-import { buildEvents } from '../../bench/support/events.js';
-import { sleep } from '../../bench/support/processes.js';
+import { buildEvents } from '../support/signed-events.js';
+import { sleep } from '../support/processes.js';
 import { exactlyOnceReport } from './support/checks.js';
 import { alive, ReliabilityEnv, SECRET, Sender, statusCounts } from './support/harness.js';
 

@@ -1,6 +1,6 @@
-import { buildEvents, prng, SignedEvent } from '../../bench/support/events.js';
+import { buildEvents, prng, SignedEvent } from '../support/signed-events.js';
 import { exactlyOnceReport } from './support/checks.js';
-import type { Child } from '../../bench/support/processes.js';
+import type { Child } from '../support/processes.js';
 import { Deployment, ReliabilityEnv, SECRET, Sender, shuffled, stateDump } from './support/harness.js';
 
 const DISTINCT = 1500;

@@ -1,6 +1,6 @@
-import { buildEvents, SignedEvent } from '../../bench/support/events.js';
-import type { Child } from '../../bench/support/processes.js';
-import { sleep } from '../../bench/support/processes.js';
+import { buildEvents, SignedEvent } from '../support/signed-events.js';
+import type { Child } from '../support/processes.js';
+import { sleep } from '../support/processes.js';
 import { exactlyOnceReport } from './support/checks.js';
 import { Deployment, ReliabilityEnv, Role, SECRET, Sender, statusCounts } from './support/harness.js';
 

@@ -1,5 +1,5 @@
-import { buildEvents } from '../../bench/support/events.js';
-import { sleep } from '../../bench/support/processes.js';
+import { buildEvents } from '../support/signed-events.js';
+import { sleep } from '../support/processes.js';
 import { exactlyOnceReport, expectedNotifications, notificationReport } from './support/checks.js';
 import { ReliabilityEnv, SECRET, Sender, stateDump, statusCounts, waitUntil } from './support/harness.js';
 import { NotificationSink } from './support/notification-sink.js';

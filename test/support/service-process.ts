@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, stopChild } from '../../bench/support/processes.js';
+import { freePort, sleep, stopChild } from './processes.js';
 
 export { freePort };
 

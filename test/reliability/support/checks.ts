@@ -1,4 +1,4 @@
-import type { SignedEvent } from '../../../bench/support/events.js';
+import type { SignedEvent } from '../../support/signed-events.js';
 import { Deployment, isFinal } from './harness.js';
 import type { NotificationSink } from './notification-sink.js';
 

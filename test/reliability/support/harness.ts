@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { queryOnce as queryOnceWithin } from '../../../bench/support/database.js';
-import { SignedEvent } from '../../../bench/support/events.js';
-import { Child, sleep, startProgram, tail } from '../../../bench/support/processes.js';
+import { queryOnce as queryOnceWithin } from '../../support/scratch-database.js';
+import { SignedEvent } from '../../support/signed-events.js';
+import { Child, sleep, startProgram, tail } from '../../support/processes.js';
 import { PostgresCluster } from './postgres-cluster.js';
 import { RedisServer } from './redis-server.js';
 

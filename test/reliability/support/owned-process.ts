@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { sleep, stopChild } from '../../../bench/support/processes.js';
+import { sleep, stopChild } from '../../support/processes.js';
 
 /**
  * A server process the suite started itself: it keeps the tail of its output, waits until it

@@ -3,8 +3,8 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { queryOnce } from '../../../bench/support/database.js';
-import { freePort } from '../../../bench/support/processes.js';
+import { queryOnce } from '../../support/scratch-database.js';
+import { freePort } from '../../support/processes.js';
 import { OwnedServer } from './owned-process.js';
 
 /** The newest PostgreSQL server binaries on the machine (Debian layout), or PG_BIN. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../../bench/support/processes.js';
+import { freePort } from '../../support/processes.js';
 import { OwnedServer } from './owned-process.js';
 
 /**

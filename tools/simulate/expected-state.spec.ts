@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { planDeliveries } from '../../../tools/simulate/deliveries.js';
-import { renderJourneys } from '../../../tools/simulate/events.js';
-import { expectedStateFrom } from '../../../tools/simulate/expected-state.js';
-import { generateJourneys, intendedWorld, SimulationFormat } from '../../../tools/simulate/journey.js';
+import { planDeliveries } from './deliveries.js';
+import { renderJourneys } from './events.js';
+import { expectedStateFrom } from './expected-state.js';
+import { generateJourneys, intendedWorld, SimulationFormat } from './journey.js';
 
 const FORMATS: SimulationFormat[] = ['v2', 'compact', 'mixed'];
 

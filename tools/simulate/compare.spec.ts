@@ -1,5 +1,5 @@
-import { canonicalDecimal, entityChecks, formatMismatch } from '../../../tools/simulate/compare.js';
-import { emptyWorld, ExpectedShipment, ExpectedWorld } from '../../../tools/simulate/expected-world.js';
+import { canonicalDecimal, entityChecks, formatMismatch } from './compare.js';
+import { emptyWorld, ExpectedShipment, ExpectedWorld } from './expected-world.js';
 
 const shipment: ExpectedShipment = {
   id: '4398046511104',

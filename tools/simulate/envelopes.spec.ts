@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { deriveEventId, Envelope, lookupType, normalizeEvent, parseEnvelope, signatureHeaders, verifySignature } from '@app/flexport';
-import { renderJourneys, SimEvent } from '../../../tools/simulate/events.js';
-import { generateJourneys, SimulationFormat } from '../../../tools/simulate/journey.js';
-import { inOffset } from '../../../tools/simulate/v2-envelope.js';
-import { STEP_CATEGORY, v2TypeFor } from '../../../tools/simulate/wire-types.js';
+import { renderJourneys, SimEvent } from './events.js';
+import { generateJourneys, SimulationFormat } from './journey.js';
+import { inOffset } from './v2-envelope.js';
+import { STEP_CATEGORY, v2TypeFor } from './wire-types.js';
 
 const eventsOf = (seed: number, format: SimulationFormat, shipments = 4): SimEvent[] =>
   renderJourneys(generateJourneys({ seed, shipments, format }));

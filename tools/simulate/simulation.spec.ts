@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
-import { runSimulation } from '../../../tools/simulate/simulation.js';
-import type { SimulationInput } from '../../../tools/simulate/options.js';
-import { FakeService, FakeServiceOptions, startFakeService } from './fake-service.js';
+import { runSimulation } from './simulation.js';
+import type { SimulationInput } from './options.js';
+import { FakeService, FakeServiceOptions, startFakeService } from '../../test/support/fake-webhook-service.js';
 
 const SECRET = 'whsec_simulation_test';
 const TOKEN = 'simulation-test-token';

@@ -4,7 +4,7 @@ import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository, found from this file whether it runs from bench/ (ts-jest) or dist/bench/ (built). */
+/** The repository, found from this file whether it runs from test/support/ (ts-jest) or dist/test/support/ (built, for the bench). */
 export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 
 function findRepoRoot(from: string): string {

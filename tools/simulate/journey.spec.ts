@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { iso6346CheckDigit, runNumberOf } from '../../../tools/simulate/ids.js';
-import { generateJourneys, Journey, JourneyStep, SimulationFormat } from '../../../tools/simulate/journey.js';
-import { COMPACT_TYPES, StepKind } from '../../../tools/simulate/wire-types.js';
+import { iso6346CheckDigit, runNumberOf } from './ids.js';
+import { generateJourneys, Journey, JourneyStep, SimulationFormat } from './journey.js';
+import { COMPACT_TYPES, StepKind } from './wire-types.js';
 
 const ALL_KINDS = Object.keys(COMPACT_TYPES) as StepKind[];
 const FORMATS: SimulationFormat[] = ['v2', 'compact', 'mixed'];

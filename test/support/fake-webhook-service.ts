@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deriveEventId, parseEnvelope, verifySignature } from '@app/flexport';
-import { expectedStateFrom } from '../../../tools/simulate/expected-state.js';
-import type { ExpectedWorld } from '../../../tools/simulate/expected-world.js';
+import { expectedStateFrom } from '../../tools/simulate/expected-state.js';
+import type { ExpectedWorld } from '../../tools/simulate/expected-world.js';
 
 export interface FakeServiceOptions {
   secret: string;

@@ -1,11 +1,11 @@
-import { DEVELOPMENT_DEFAULTS } from '../../../libs/config/src/environment.js';
+import { DEVELOPMENT_DEFAULTS } from '@app/config';
 import {
   DEFAULT_URL,
   DEVELOPMENT_API_TOKEN,
   DEVELOPMENT_WEBHOOK_SECRET,
   resolveOptions,
   UsageError,
-} from '../../../tools/simulate/options.js';
+} from './options.js';
 
 describe('simulator options', () => {
   it('target the local development service by default', () => {
