@@ -10,7 +10,7 @@ import { verifyWorld } from './verifier.js';
 
 /**
  * Plays the journeys against the service: generate, sign and send every delivery, then (with
- * `verify`) poll the read API until it shows the state CONTRACT §4 gives the acknowledged events.
+ * `verify`) poll the read API until it shows the state README "Processing rules" gives the acknowledged events.
  */
 export async function runSimulation(input: SimulationInput = {}): Promise<Summary> {
   const options = resolveOptions(input);
