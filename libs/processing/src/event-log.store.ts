@@ -6,6 +6,7 @@ import { lockOrder, queryRows } from '@app/database';
 import type { QuarantineJobData } from '@app/queue';
 import type { DeadLetterReason } from './dead-letter.entity.js';
 import type { EventStatus } from './event-log.entity.js';
+import type { StoredEvent } from './event-replay.queries.js';
 import { errorMessage, EventRecord } from './event-record.js';
 
 export interface ClaimedEvent {
@@ -233,5 +234,34 @@ export class EventLogStore {
       [data.reason, data.receivedAt, body, data.contentType, sha256],
     );
     return inserted.length > 0;
+  }
+
+  /**
+   * Prepares a replay through the queue: a dead, ignored or failed event goes back to `queued`, which the
+   * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
+   */
+  async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
+    const [row] = await queryRows<{ payload: Envelope; received_at: Date; previous: EventStatus }>(
+      manager,
+      `UPDATE event_log AS e
+          SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,
+              updated_at = now()
+         FROM (SELECT event_id, status FROM event_log WHERE event_id = $1 FOR UPDATE) AS old
+        WHERE e.event_id = old.event_id
+        RETURNING e.payload, e.received_at, old.status AS previous`,
+      [eventId],
+    );
+    if (!row) return null;
+    await this.countReplay(manager, eventId);
+    return { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.previous };
+  }
+
+  async countReplay(manager: EntityManager, eventId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
+        WHERE event_id = $1`,
+      [eventId],
+    );
   }
 }

@@ -63,7 +63,7 @@ export class EventPipeline {
       // Without its domain module this process cannot apply the event: say so, and leave it as it is.
       throw new NoHandlerError(category);
     }
-    if (stored.status !== 'processed') await this.replays.countReplay(this.dataSource.manager, eventId);
+    if (stored.status !== 'processed') await this.store.countReplay(this.dataSource.manager, eventId);
     return this.single.run(stored, { attempt: 1, finalAttempt: true, replay: true });
   }
 
@@ -73,7 +73,7 @@ export class EventPipeline {
    * `CATEGORY_QUEUES[data.category]`. A processed event stays processed; its job is a no-op.
    */
   async prepareReplay(eventId: string): Promise<{ data: EventJobData; previousStatus: EventStatus } | null> {
-    const stored = await this.dataSource.transaction((manager) => this.replays.markForReplay(manager, eventId));
+    const stored = await this.dataSource.transaction((manager) => this.store.markForReplay(manager, eventId));
     if (!stored) return null;
     const record = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
     return {

@@ -7,6 +7,5 @@ import { WebhooksController } from './webhooks.controller.js';
 @Module({
   controllers: [WebhooksController],
   providers: [IntakeService, FlexportSignatureGuard],
-  exports: [IntakeService],
 })
 export class WebhooksModule {}
