@@ -27,7 +27,7 @@ const PAGED = ['PGA', 'PGB', 'PGC', 'PGD', 'PGE'].map((suffix, i) => ({
 
 const sorted = (keys: Iterable<string>) => [...keys].sort();
 
-describe('read API (CONTRACT §5)', () => {
+describe('read API (README "Reading state")', () => {
   let stack: ApiStack;
   const eventIds: string[] = [];
 

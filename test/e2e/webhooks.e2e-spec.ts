@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { createHash, createHmac } from 'node:crypto';
 import { EventCategory, signatureHeaders } from '@app/flexport';
-import { eventJobId, EventJobData, QuarantineJobData, QueueName } from '@app/queue';
+import { ALL_QUEUES, eventJobId, EventJobData, QuarantineJobData, QueueName } from '@app/queue';
 import { createTestDatabase, TestDatabase } from '../support/database.js';
 import { fixtureBytes } from '../support/fixtures.js';
 import { deletePrefix, keysUnder } from '../support/redis.js';
@@ -181,6 +181,13 @@ describe('POST /webhooks/flexport', () => {
       name: 'departed',
     });
     expect(data.envelope.data).toMatchObject({ shipment: { id: 104233 } });
+  });
+
+  it('runs no queue consumer in the API process: what it queues waits for a worker', async () => {
+    const response = await signed(fixtureBytes('compact/eta-updated.json'));
+    expect(response.status).toBe(200);
+    for (const name of ALL_QUEUES) expect(await queue(name).getWorkersCount()).toBe(0);
+    expect(await queue(QueueName.Transit).getJobCounts('waiting')).toEqual({ waiting: 1 });
   });
 
   it('puts a compact delivery on its category queue', async () => {

@@ -38,7 +38,7 @@ describe('Postgres stopped for 20 s in the middle of a load', () => {
     await sleep(5000);
     await env.postgres.stop('fast');
     const downAt = Date.now();
-    // Readiness must turn within 5 s of Postgres going away (CONTRACT §6).
+    // Readiness must turn within 5 s of Postgres going away (README "Operating it").
     await sleep(5000);
     const readyDuringOutage = await ready(api.url);
     await sleep(OUTAGE_MS - 5000);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, runPendingMigrations } from '@app/database';
+import { buildDataSourceOptions, loadEntityClasses, runPendingMigrations } from '@app/database';
 
 /** The server tests create their databases on; `TEST_DATABASE_URL` may point elsewhere. */
 export const TEST_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -44,7 +44,7 @@ export async function createTestDatabase({ migrate = true }: { migrate?: boolean
   const url = databaseUrl(name);
   let dataSource: DataSource;
   try {
-    dataSource = await new DataSource(buildDataSourceOptions(url, { poolSize: 30 })).initialize();
+    dataSource = await new DataSource(buildDataSourceOptions(url, { entities: await loadEntityClasses(), poolSize: 30 })).initialize();
     if (migrate) await runPendingMigrations(dataSource, quietLogger);
   } catch (error) {
     await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));

@@ -29,7 +29,7 @@ export interface FakeService {
 
 /**
  * A stand-in for the service on a loopback port: checks signatures over the raw bytes, answers like
- * CONTRACT §2, and serves CONTRACT §5 read answers built from what it acknowledged.
+ * README "Receiving webhooks", and serves README "Reading state" read answers built from what it acknowledged.
  */
 export async function startFakeService(options: FakeServiceOptions): Promise<FakeService> {
   const received = new Map<string, { body: Buffer; at: number }>();
@@ -162,7 +162,7 @@ export async function startFakeService(options: FakeServiceOptions): Promise<Fak
   };
 }
 
-/** The answer shapes of CONTRACT §5, with the fields the contract lists. */
+/** The answer shapes of README "Reading state", with the fields the contract lists. */
 function lookup(world: ExpectedWorld, collection: string | undefined, id: string): object | undefined {
   switch (collection) {
     case 'shipments': {

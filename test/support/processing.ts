@@ -33,7 +33,7 @@ export interface ProcessingHarness {
 }
 
 /**
- * The EventPipeline over a test database, with the given domain providers (e.g. MilestonesService) and
+ * The EventPipeline over a test database, with the given domain providers (e.g. MilestonesHandler) and
  * global values (e.g. a MILESTONE_LISTENER). No queue consumer is started.
  */
 export async function createProcessingHarness(

@@ -7,7 +7,7 @@ const compactTime = (value: string): string => value.replace(/\.000Z$/, 'Z');
 
 const location = (site: Site | null) => (site ? { name: site.name, country: site.country } : undefined);
 
-/** The compact JSON envelope of CONTRACT §3: `{"id":"evt_…","type":"…","created_at":…,"data":{…}}`. */
+/** The compact JSON envelope of README "Event catalogue": `{"id":"evt_…","type":"…","created_at":…,"data":{…}}`. */
 export function compactEnvelope(step: JourneyStep): Record<string, unknown> {
   return {
     id: step.wireId,

@@ -7,7 +7,7 @@ import { generateJourneys, intendedWorld, SimulationFormat } from './journey.js'
 const FORMATS: SimulationFormat[] = ['v2', 'compact', 'mixed'];
 
 describe('expected state', () => {
-  it.each(FORMATS)('folding the %s events by CONTRACT §4 gives the final state the journeys meant', (format) => {
+  it.each(FORMATS)('folding the %s events by README "Processing rules" gives the final state the journeys meant', (format) => {
     for (const seed of [1, 2, 3, 99]) {
       const journeys = generateJourneys({ seed, shipments: 8, format });
       const folded = expectedStateFrom(renderJourneys(journeys).map((event) => event.body));

@@ -10,7 +10,7 @@ import {
   TRANSIT_FIELDS,
   TransitField,
 } from '@app/flexport';
-import { EventVersion, supersedes } from '@app/processing';
+import { EventVersion, supersedes } from '@app/versions';
 import {
   ExpectedBooking,
   ExpectedContainer,
@@ -23,7 +23,7 @@ import {
   sortWorld,
 } from './expected-world.js';
 
-/** A value and the version of the event that set it; a greater version replaces it (CONTRACT §4). */
+/** A value and the version of the event that set it; a greater version replaces it (README "Processing rules"). */
 class Field<T> {
   private version: EventVersion | undefined;
   value: T | undefined;
@@ -77,7 +77,7 @@ const newShipment = (): ShipmentFields => ({
 });
 
 /**
- * The state CONTRACT §4 demands of a set of webhook bodies: each is parsed and normalised as the
+ * The state README "Processing rules" demands of a set of webhook bodies: each is parsed and normalised as the
  * service does, duplicates (same event id) count once, and every field keeps the value of the
  * greatest (occurredAt, catalogue rank, eventId). Delivery order and repetition cannot change it.
  */

@@ -1,6 +1,6 @@
 import type { Location, Milestone } from '@app/flexport';
 
-/** The state the read API should serve once every acknowledged event is processed (CONTRACT §5). */
+/** The state the read API should serve once every acknowledged event is processed (README "Reading state"). */
 export interface ExpectedMilestone {
   milestone: Milestone;
   occurredAt: string;

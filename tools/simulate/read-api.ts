@@ -7,7 +7,7 @@ export interface ApiAnswer {
   error?: string;
 }
 
-/** GETs JSON from the read API (CONTRACT §5) under a bearer token. */
+/** GETs JSON from the read API (README "Reading state") under a bearer token. */
 export class ReadApiClient {
   private readonly base: string;
 

@@ -122,7 +122,7 @@ async function post(url: string, body: Buffer, headers: Record<string, string>, 
 }
 
 /**
- * CONTRACT §2: 200 with `{"eventId","status":"queued"|"duplicate"}` naming the event's own id, or
+ * README "Receiving webhooks": 200 with `{"eventId","status":"queued"|"duplicate"}` naming the event's own id, or
  * `{"status":"quarantined"}`. Any other 2xx answer counts as an error.
  */
 function record(tally: SendTally, eventId: string, answer: Answer): Outcome {

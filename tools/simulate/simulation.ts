@@ -13,9 +13,9 @@ import { verifyWorld } from './verifier.js';
 
 /**
  * Plays the journeys against the service: generate, sign and send every delivery, then (with
- * `verify`) poll the read API until it shows the state the processing rules give the events it has.
- * With `drop`, a share of the events is never sent; a simulated Flexport Events API lists them, the
- * service is asked to reconcile the run's window, and the expected state includes them.
+ * `verify`) poll the read API until it shows the state README "Processing rules" gives the events it
+ * holds. With `drop`, a share of the events is never sent; a simulated Flexport Events API lists them,
+ * the service is asked to reconcile the run's window, and the expected state includes them.
  */
 export async function runSimulation(input: SimulationInput = {}): Promise<Summary> {
   const options = resolveOptions(input);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ObservabilityModule } from '@app/observability';
+import { ProcessingModule } from '@app/processing';
 import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module.js';
 import { QueueBoardModule } from './board/queue-board.module.js';
@@ -16,6 +17,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     ObservabilityModule.forRole('api'),
     QueueModule.forRole('producer'),
     DatabaseModule,
+    ProcessingModule,
     WebhooksModule,
     ReadModule,
     AdminModule,

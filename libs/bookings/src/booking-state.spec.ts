@@ -1,5 +1,5 @@
 import { BookingFacts, EventCategory } from '@app/flexport';
-import { EventVersion } from '@app/processing';
+import { EventVersion } from '@app/versions';
 import { applyBookingEvent, BookingState } from './booking-state.js';
 
 const facts = (status: BookingFacts['status'], details: Record<string, unknown> = {}, shipmentId: string | null = null): BookingFacts => ({

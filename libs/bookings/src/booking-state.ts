@@ -1,9 +1,9 @@
 import type { BookingFacts } from '@app/flexport';
-import { advanceLastEventAt, claimDetails, claimField, EventVersion } from '@app/processing';
+import type { ProjectionState } from '@app/processing';
+import { claim, claimDetails, EventVersion, nextRow } from '@app/versions';
 import type { BookingEntity } from './booking.entity.js';
 
-/** A row as the state rules see it: without the times it was written. */
-export type BookingState = Omit<BookingEntity, 'createdAt' | 'updatedAt'>;
+export type BookingState = ProjectionState<BookingEntity>;
 
 /**
  * The booking after one more event. Every field, the status and each free field in `details`,
@@ -12,19 +12,15 @@ export type BookingState = Omit<BookingEntity, 'createdAt' | 'updatedAt'>;
  * Returns `current` itself when the event changes nothing (a duplicate or an older event).
  */
 export function applyBookingEvent(current: BookingState | null, facts: BookingFacts, version: EventVersion): BookingState {
-  const next: BookingState = current
-    ? { ...current, details: { ...current.details }, versions: { ...current.versions } }
-    : { id: facts.bookingId, shipmentId: null, status: facts.status, details: {}, lastEventAt: new Date(version.occurredAt), versions: {} };
-  let changed = current === null;
-  if (facts.shipmentId !== null && claimField(next.versions, 'shipmentId', version)) {
-    next.shipmentId = facts.shipmentId;
-    changed = true;
-  }
-  if (claimField(next.versions, 'status', version)) {
-    next.status = facts.status;
-    changed = true;
-  }
-  if (claimDetails(next.details, facts.details, next.versions, version)) changed = true;
-  if (advanceLastEventAt(next, version)) changed = true;
-  return changed ? next : (current as BookingState);
+  return nextRow(
+    current,
+    () => ({ id: facts.bookingId, shipmentId: null, status: facts.status, details: {} }),
+    version,
+    (row) =>
+      [
+        claim(row, 'shipmentId', facts.shipmentId ?? undefined, version),
+        claim(row, 'status', facts.status, version),
+        claimDetails(row, facts.details, version),
+      ].includes(true),
+  );
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ProcessingModule } from '@app/processing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BookingEntity } from './booking.entity.js';
+import { BookingsHandler } from './bookings.handler.js';
 import { BookingsProcessor } from './bookings.processor.js';
-import { BookingsService } from './bookings.service.js';
 
-/** Worker-side only: it registers the consumer of the bookings queue. */
+/** Bookings: the projection, its state rules and the consumer of the bookings queue. */
 @Module({
-  imports: [ProcessingModule],
-  providers: [BookingsService, BookingsProcessor],
-  exports: [BookingsService, BookingsProcessor],
+  imports: [TypeOrmModule.forFeature([BookingEntity])],
+  providers: [BookingsHandler, BookingsProcessor],
 })
 export class BookingsModule {}

@@ -1,5 +1,5 @@
 import { ContainerFacts, EventCategory } from '@app/flexport';
-import { EventVersion } from '@app/processing';
+import { EventVersion } from '@app/versions';
 import { applyContainerEvent, ContainerState } from './container-state.js';
 
 const event = (status: ContainerFacts['status'], occurredAt: string, fields: Partial<ContainerFacts> = {}, eventId = `evt_${occurredAt}`) =>

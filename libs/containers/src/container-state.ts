@@ -1,9 +1,9 @@
 import type { ContainerFacts } from '@app/flexport';
-import { advanceLastEventAt, claimField, EventVersion } from '@app/processing';
+import type { ProjectionState } from '@app/processing';
+import { claim, EventVersion, nextRow } from '@app/versions';
 import type { ContainerEntity } from './container.entity.js';
 
-/** A row as the state rules see it: without the times it was written. */
-export type ContainerState = Omit<ContainerEntity, 'createdAt' | 'updatedAt'>;
+export type ContainerState = ProjectionState<ContainerEntity>;
 
 /**
  * One container after one more event that names it. The status is that of the greatest-versioned
@@ -17,29 +17,16 @@ export function applyContainerEvent(
   facts: ContainerFacts,
   version: EventVersion,
 ): ContainerState {
-  const next: ContainerState = current
-    ? { ...current, versions: { ...current.versions } }
-    : {
-        containerNumber,
-        shipmentId: null,
-        status: facts.status,
-        lastEventAt: new Date(version.occurredAt),
-        location: null,
-        versions: {},
-      };
-  let changed = current === null;
-  if (facts.shipmentId !== null && claimField(next.versions, 'shipmentId', version)) {
-    next.shipmentId = facts.shipmentId;
-    changed = true;
-  }
-  if (claimField(next.versions, 'status', version)) {
-    next.status = facts.status;
-    changed = true;
-  }
-  if (facts.location !== null && claimField(next.versions, 'location', version)) {
-    next.location = { name: facts.location.name, country: facts.location.country };
-    changed = true;
-  }
-  if (advanceLastEventAt(next, version)) changed = true;
-  return changed ? next : (current as ContainerState);
+  const location = facts.location && { name: facts.location.name, country: facts.location.country };
+  return nextRow(
+    current,
+    () => ({ containerNumber, shipmentId: null, status: facts.status, location: null }),
+    version,
+    (row) =>
+      [
+        claim(row, 'shipmentId', facts.shipmentId ?? undefined, version),
+        claim(row, 'status', facts.status, version),
+        claim(row, 'location', location ?? undefined, version),
+      ].includes(true),
+  );
 }

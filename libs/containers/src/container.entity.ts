@@ -1,6 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Location } from '@app/flexport';
-import type { FieldVersions } from '@app/processing';
+import { ProjectionEntity } from '@app/processing';
 
 export type ContainerStatus = 'loaded' | 'unloaded';
 
@@ -8,7 +8,7 @@ export type ContainerStatus = 'loaded' | 'unloaded';
 @Entity({ name: 'containers' })
 @Check('chk_containers_status', `"status" IN ('loaded', 'unloaded')`)
 @Index('idx_containers_shipment_id', ['shipmentId'])
-export class ContainerEntity {
+export class ContainerEntity extends ProjectionEntity {
   @PrimaryColumn({ name: 'container_number', type: 'text', primaryKeyConstraintName: 'pk_containers' })
   containerNumber: string;
 
@@ -18,20 +18,7 @@ export class ContainerEntity {
   @Column({ type: 'text' })
   status: ContainerStatus;
 
-  /** `occurredAt` of the latest event about the container. */
-  @Column({ name: 'last_event_at', type: 'timestamptz' })
-  lastEventAt: Date;
-
   /** `{name, country}` of the latest event that had a location; null until one does. */
   @Column({ type: 'jsonb', nullable: true })
   location: Location | null;
-
-  @Column({ type: 'jsonb' })
-  versions: FieldVersions;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ProcessingModule } from '@app/processing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContainerEntity } from './container.entity.js';
+import { ContainersHandler } from './containers.handler.js';
 import { ContainersProcessor } from './containers.processor.js';
-import { ContainersService } from './containers.service.js';
 
-/** Worker-side only: it registers the consumer of the containers queue. */
+/** Containers: the projection, its state rules and the consumer of the containers queue. */
 @Module({
-  imports: [ProcessingModule],
-  providers: [ContainersService, ContainersProcessor],
-  exports: [ContainersService, ContainersProcessor],
+  imports: [TypeOrmModule.forFeature([ContainerEntity])],
+  providers: [ContainersHandler, ContainersProcessor],
 })
 export class ContainersModule {}

@@ -1,19 +1,6 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
-import { EventJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
-import { EventPipeline, ProcessOutcome } from '@app/processing';
-import { ContainersService } from './containers.service.js';
+import { Processor } from '@nestjs/bullmq';
+import { EventProcessor } from '@app/processing';
+import { QueueName, WORKER_OPTIONS } from '@app/queue';
 
 @Processor(QueueName.Containers, WORKER_OPTIONS)
-export class ContainersProcessor extends WorkerHost {
-  constructor(
-    private readonly pipeline: EventPipeline,
-    private readonly containers: ContainersService,
-  ) {
-    super();
-  }
-
-  process(job: Job<EventJobData>): Promise<ProcessOutcome> {
-    return this.pipeline.process(job, this.containers);
-  }
-}
+export class ContainersProcessor extends EventProcessor {}

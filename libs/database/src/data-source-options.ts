@@ -1,12 +1,15 @@
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
-/** The one description of the service's database: entities, committed migrations, never `synchronize`. */
+/**
+ * The one description of the service's database: committed migrations, never `synchronize`. No
+ * entities: the service registers each module's own, a DataSource built elsewhere passes
+ * `loadEntityClasses()`, and migrations need none.
+ */
 export function buildDataSourceOptions(
   url: string,
   overrides: Partial<Omit<PostgresDataSourceOptions, 'type'>> = {},
@@ -14,7 +17,7 @@ export function buildDataSourceOptions(
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',

@@ -19,7 +19,14 @@ const logger = new Logger('Database');
       inject: [ConfigService],
       useFactory: (config: TypedConfigService) => {
         const app = config.get('app', { infer: true });
-        return { ...buildDataSourceOptions(app.databaseUrl), migrationsRun: app.runMigrations, retryAttempts: 5, retryDelay: 2000 };
+        return {
+          ...buildDataSourceOptions(app.databaseUrl),
+          // Each module registers its own entities (TypeOrmModule.forFeature).
+          autoLoadEntities: true,
+          migrationsRun: app.runMigrations,
+          retryAttempts: 5,
+          retryDelay: 2000,
+        };
       },
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('DatabaseModule: no DataSource options');

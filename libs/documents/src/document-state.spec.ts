@@ -1,5 +1,5 @@
 import { DocumentFacts, EventCategory } from '@app/flexport';
-import { EventVersion } from '@app/processing';
+import { EventVersion } from '@app/versions';
 import { applyDocumentEvent, DocumentState } from './document-state.js';
 
 const event = (occurredAt: string, fields: Partial<DocumentFacts>, name = 'document_uploaded', eventId = `evt_${occurredAt}`) =>

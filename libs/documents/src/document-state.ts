@@ -1,9 +1,9 @@
 import type { DocumentFacts } from '@app/flexport';
-import { advanceLastEventAt, claimField, EventVersion } from '@app/processing';
+import type { ProjectionState } from '@app/processing';
+import { claim, EventVersion, nextRow } from '@app/versions';
 import type { DocumentEntity } from './document.entity.js';
 
-/** A row as the state rules see it: without the times it was written. */
-export type DocumentState = Omit<DocumentEntity, 'createdAt' | 'updatedAt'>;
+export type DocumentState = ProjectionState<DocumentEntity>;
 
 /**
  * The document after one more event. Each field keeps the value of the greatest-versioned event
@@ -11,31 +11,16 @@ export type DocumentState = Omit<DocumentEntity, 'createdAt' | 'updatedAt'>;
  * Returns `current` itself when the event changes nothing.
  */
 export function applyDocumentEvent(current: DocumentState | null, facts: DocumentFacts, version: EventVersion): DocumentState {
-  const next: DocumentState = current
-    ? { ...current, versions: { ...current.versions } }
-    : {
-        id: facts.documentId,
-        shipmentId: null,
-        documentType: facts.documentType,
-        fileName: null,
-        url: null,
-        lastEventAt: new Date(version.occurredAt),
-        versions: {},
-      };
-  let changed = current === null;
-  const fields = {
-    shipmentId: facts.shipmentId,
-    documentType: facts.documentType,
-    fileName: facts.fileName,
-    url: facts.url,
-  } as const;
-  for (const field of Object.keys(fields) as (keyof typeof fields)[]) {
-    const value = fields[field];
-    if (value !== null && claimField(next.versions, field, version)) {
-      next[field] = value;
-      changed = true;
-    }
-  }
-  if (advanceLastEventAt(next, version)) changed = true;
-  return changed ? next : (current as DocumentState);
+  return nextRow(
+    current,
+    () => ({ id: facts.documentId, shipmentId: null, documentType: facts.documentType, fileName: null, url: null }),
+    version,
+    (row) =>
+      [
+        claim(row, 'shipmentId', facts.shipmentId ?? undefined, version),
+        claim(row, 'documentType', facts.documentType, version),
+        claim(row, 'fileName', facts.fileName ?? undefined, version),
+        claim(row, 'url', facts.url ?? undefined, version),
+      ].includes(true),
+  );
 }

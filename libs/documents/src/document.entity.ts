@@ -1,10 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { FieldVersions } from '@app/processing';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ProjectionEntity } from '@app/processing';
 
-/** Projection of document events; `versions` records, per field, the event that last set it. */
+/** Projection of document events. */
 @Entity({ name: 'documents' })
 @Index('idx_documents_shipment_id', ['shipmentId'])
-export class DocumentEntity {
+export class DocumentEntity extends ProjectionEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_documents' })
   id: string;
 
@@ -19,17 +19,4 @@ export class DocumentEntity {
 
   @Column({ type: 'text', nullable: true })
   url: string | null;
-
-  /** `occurredAt` of the latest event applied to the document (`created_at`/`updated_at` are when the row was written). */
-  @Column({ name: 'last_event_at', type: 'timestamptz' })
-  lastEventAt: Date;
-
-  @Column({ type: 'jsonb' })
-  versions: FieldVersions;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

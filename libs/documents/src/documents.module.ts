@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ProcessingModule } from '@app/processing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DocumentEntity } from './document.entity.js';
+import { DocumentsHandler } from './documents.handler.js';
 import { DocumentsProcessor } from './documents.processor.js';
-import { DocumentsService } from './documents.service.js';
 
-/** Worker-side only: it registers the consumer of the documents queue. */
+/** Documents: the projection, its state rules and the consumer of the documents queue. */
 @Module({
-  imports: [ProcessingModule],
-  providers: [DocumentsService, DocumentsProcessor],
-  exports: [DocumentsService, DocumentsProcessor],
+  imports: [TypeOrmModule.forFeature([DocumentEntity])],
+  providers: [DocumentsHandler, DocumentsProcessor],
 })
 export class DocumentsModule {}

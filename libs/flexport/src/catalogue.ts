@@ -10,7 +10,7 @@ export enum EventCategory {
 }
 
 /**
- * The product's catalogue of canonical event names, in CONTRACT §3 order. The order breaks ties:
+ * The product's catalogue of canonical event names, in README "Event catalogue" order. The order breaks ties:
  * when two events that set the same field occurred at the same instant, the later name wins.
  */
 export const CANONICAL_NAMES = [

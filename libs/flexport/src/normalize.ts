@@ -36,7 +36,7 @@ function nameFromData(category: EventCategory, data: Data): CanonicalName | null
   return present ? present[1] : 'estimated_arrival';
 }
 
-/** `data.occurred_at` ?? envelope `occurred_at` ?? `created_at` ?? receipt time (CONTRACT §4). */
+/** `data.occurred_at` ?? envelope `occurred_at` ?? `created_at` ?? receipt time (README "Processing rules"). */
 export function resolveOccurredAt(envelope: Envelope, receivedAt: string): string {
   const data = dataOf(envelope);
   if (data.occurred_at != null) return toInstant(data.occurred_at, 'data.occurred_at');

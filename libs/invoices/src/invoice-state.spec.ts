@@ -1,5 +1,5 @@
 import { EventCategory, InvoiceFacts } from '@app/flexport';
-import { EventVersion } from '@app/processing';
+import { EventVersion } from '@app/versions';
 import { applyInvoiceEvent, InvoiceState } from './invoice-state.js';
 
 const event = (

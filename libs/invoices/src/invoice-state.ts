@@ -1,9 +1,9 @@
 import type { InvoiceFacts } from '@app/flexport';
-import { advanceLastEventAt, claimField, EventVersion } from '@app/processing';
+import type { ProjectionState } from '@app/processing';
+import { claim, claimField, EventVersion, nextRow } from '@app/versions';
 import type { InvoiceEntity } from './invoice.entity.js';
 
-/** A row as the state rules see it: without the times it was written. */
-export type InvoiceState = Omit<InvoiceEntity, 'createdAt' | 'updatedAt'>;
+export type InvoiceState = ProjectionState<InvoiceEntity>;
 
 /**
  * The invoice after one more event. Each field keeps the value of the greatest-versioned event
@@ -12,36 +12,24 @@ export type InvoiceState = Omit<InvoiceEntity, 'createdAt' | 'updatedAt'>;
  * Returns `current` itself when the event changes nothing.
  */
 export function applyInvoiceEvent(current: InvoiceState | null, facts: InvoiceFacts, version: EventVersion): InvoiceState {
-  const next: InvoiceState = current
-    ? { ...current, versions: { ...current.versions } }
-    : {
-        id: facts.invoiceId,
-        shipmentId: null,
-        kind: facts.kind,
-        amount: facts.amount,
-        currency: facts.currency,
-        dueDate: null,
-        lastEventAt: new Date(version.occurredAt),
-        versions: {},
-      };
-  let changed = current === null;
-  if (facts.shipmentId !== null && claimField(next.versions, 'shipmentId', version)) {
-    next.shipmentId = facts.shipmentId;
-    changed = true;
-  }
-  if (claimField(next.versions, 'kind', version)) {
-    next.kind = facts.kind;
-    changed = true;
-  }
-  if (claimField(next.versions, 'amount', version)) {
-    next.amount = facts.amount;
-    next.currency = facts.currency;
-    changed = true;
-  }
-  if (facts.dueDate !== null && claimField(next.versions, 'dueDate', version)) {
-    next.dueDate = facts.dueDate;
-    changed = true;
-  }
-  if (advanceLastEventAt(next, version)) changed = true;
-  return changed ? next : (current as InvoiceState);
+  return nextRow(
+    current,
+    () => ({ id: facts.invoiceId, shipmentId: null, kind: facts.kind, amount: facts.amount, currency: facts.currency, dueDate: null }),
+    version,
+    (row) =>
+      [
+        claim(row, 'shipmentId', facts.shipmentId ?? undefined, version),
+        claim(row, 'kind', facts.kind, version),
+        claimMoney(row, facts, version),
+        claim(row, 'dueDate', facts.dueDate ?? undefined, version),
+      ].includes(true),
+  );
+}
+
+/** Amount and currency always come from the same event. */
+function claimMoney(row: InvoiceState, facts: InvoiceFacts, version: EventVersion): boolean {
+  if (!claimField(row.versions, 'amount', version)) return false;
+  row.amount = facts.amount;
+  row.currency = facts.currency;
+  return true;
 }

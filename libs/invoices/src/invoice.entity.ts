@@ -1,5 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { FieldVersions } from '@app/processing';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ProjectionEntity } from '@app/processing';
 
 export type InvoiceKind = 'invoice' | 'freight_invoice';
 
@@ -10,7 +10,7 @@ export type InvoiceKind = 'invoice' | 'freight_invoice';
 @Entity({ name: 'invoices' })
 @Check('chk_invoices_kind', `"kind" IN ('invoice', 'freight_invoice')`)
 @Index('idx_invoices_shipment_id', ['shipmentId'])
-export class InvoiceEntity {
+export class InvoiceEntity extends ProjectionEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_invoices' })
   id: string;
 
@@ -30,17 +30,4 @@ export class InvoiceEntity {
   /** A calendar date, `YYYY-MM-DD`. */
   @Column({ name: 'due_date', type: 'date', nullable: true })
   dueDate: string | null;
-
-  /** `occurredAt` of the latest event applied to the invoice (`created_at`/`updated_at` are when the row was written). */
-  @Column({ name: 'last_event_at', type: 'timestamptz' })
-  lastEventAt: Date;
-
-  @Column({ type: 'jsonb' })
-  versions: FieldVersions;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ProcessingModule } from '@app/processing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InvoiceEntity } from './invoice.entity.js';
+import { InvoicesHandler } from './invoices.handler.js';
 import { InvoicesProcessor } from './invoices.processor.js';
-import { InvoicesService } from './invoices.service.js';
 
-/** Worker-side only: it registers the consumer of the invoices queue. */
+/** Invoices: the projection, its state rules and the consumer of the invoices queue. */
 @Module({
-  imports: [ProcessingModule],
-  providers: [InvoicesService, InvoicesProcessor],
-  exports: [InvoicesService, InvoicesProcessor],
+  imports: [TypeOrmModule.forFeature([InvoiceEntity])],
+  providers: [InvoicesHandler, InvoicesProcessor],
 })
 export class InvoicesModule {}

@@ -1,20 +1,15 @@
 import { Module } from '@nestjs/common';
-import { ProcessingModule } from '@app/processing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MilestonesHandler } from './milestones.handler.js';
 import { MilestonesProcessor, TransitProcessor } from './milestones.processor.js';
-import { MilestonesService } from './milestones.service.js';
+import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
+import { ShipmentEntity } from './shipment.entity.js';
 import { ShipmentReader } from './shipment.reader.js';
 
-/** Read side of shipments, with no queue consumer: for the API process. */
+/** Shipments: the projection and its milestone history, their state rules, the consumers of the milestones and transit queues, and the read side. */
 @Module({
-  providers: [ShipmentReader],
+  imports: [TypeOrmModule.forFeature([ShipmentEntity, ShipmentMilestoneEntity])],
+  providers: [MilestonesHandler, MilestonesProcessor, TransitProcessor, ShipmentReader],
   exports: [ShipmentReader],
-})
-export class ShipmentsReadModule {}
-
-/** Worker role: consumes the milestones and transit queues. */
-@Module({
-  imports: [ProcessingModule, ShipmentsReadModule],
-  providers: [MilestonesService, MilestonesProcessor, TransitProcessor],
-  exports: [MilestonesService, ShipmentsReadModule],
 })
 export class MilestonesModule {}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Envelope, MILESTONES, normalizeEvent, NormalizedEvent } from '@app/flexport';
-import { compareVersions, versionOf } from '@app/processing';
+import { compareVersions, versionOf } from '@app/versions';
 import { applyShipmentEvent, emptyShipmentState, ShipmentState } from './shipment-state.js';
 
 const milestone = (id: string, name: string, occurredAt: string, location?: { name: string; country: string } | null) =>

@@ -1,5 +1,5 @@
 import { EventCategory, Location, Milestone, NormalizedEvent, TRANSIT_FIELDS, TransitDates } from '@app/flexport';
-import { claimField, FieldVersions, versionOf } from '@app/processing';
+import { claimField, FieldVersions, versionOf } from '@app/versions';
 
 /** The fields of a shipment the state rules decide, as ISO strings; `versions` says which event set each. */
 export interface ShipmentState {

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { Location } from '@app/flexport';
-import type { FieldVersions } from '@app/processing';
+import type { FieldVersions } from '@app/versions';
 
 /** The shipments projection of milestone and transit events; `versions` records which event set each field. */
 @Entity({ name: 'shipments' })

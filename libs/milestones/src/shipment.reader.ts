@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Location, Milestone } from '@app/flexport';
-import { iso, queryRows } from '@app/processing';
+import { iso, queryRows } from '@app/database';
 
 export interface ShipmentMilestoneView {
   milestone: Milestone;
@@ -10,7 +10,7 @@ export interface ShipmentMilestoneView {
   eventId: string;
 }
 
-/** GET /shipments/:id (CONTRACT §5). */
+/** GET /shipments/:id (README "Reading state"). */
 export interface ShipmentView {
   id: string;
   status: Milestone | null;

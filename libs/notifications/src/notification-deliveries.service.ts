@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DefaultJobOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { iso, queryRows } from '@app/processing';
+import { iso, queryRows } from '@app/database';
 import { JobName, QueueName } from '@app/queue';
 import { NotifiedMilestone, notifyJobId, NotifyJobData } from './notification.js';
 import { NOTIFICATION_JOB_POLICY } from './notification-policy.js';

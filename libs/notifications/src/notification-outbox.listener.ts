@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { MilestoneListener, RecordedMilestone } from '@app/milestones';
-import { queryRows } from '@app/processing';
+import { queryRows } from '@app/database';
 import { isNotifiedMilestone } from './notification.js';
 import { OutboxCommitSignal } from './outbox-commit.signal.js';
 

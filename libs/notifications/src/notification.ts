@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Location, Milestone } from '@app/flexport';
 
-/** The milestones stakeholders are told about (CONTRACT §4); the others are recorded silently. */
+/** The milestones stakeholders are told about (README "Processing rules"); the others are recorded silently. */
 export const NOTIFIED_MILESTONES = ['departed', 'arrived', 'delivered'] as const satisfies readonly Milestone[];
 export type NotifiedMilestone = (typeof NOTIFIED_MILESTONES)[number];
 

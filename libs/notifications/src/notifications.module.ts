@@ -16,7 +16,7 @@ import { OutboxCommitSignal } from './outbox-commit.signal.js';
 const jobPolicy = { provide: NOTIFICATION_JOB_POLICY, useValue: NOTIFICATION_JOB_OPTIONS };
 
 /**
- * Worker role only: writes the outbox (as MILESTONE_LISTENER, hence global: MilestonesService
+ * Worker role only: writes the outbox (as MILESTONE_LISTENER, hence global: MilestonesHandler
  * finds it), relays it onto the notifications queue and consumes that queue.
  * Needs DatabaseModule and QueueModule.
  */

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { SIGNATURE_256_HEADER, signatureHeaders } from '@app/flexport';
 import type { Location } from '@app/flexport';
-import { errorMessage, queryRows } from '@app/processing';
+import { errorMessage } from '@app/processing';
+import { queryRows } from '@app/database';
 import { MilestoneNotification, notificationBody, NotifyJobData } from './notification.js';
 import { leaseMs } from './notification-policy.js';
 

@@ -1,17 +1,18 @@
-import { EntityManager } from 'typeorm';
-import { EventCategory, NormalizedEvent } from '@app/flexport';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { NormalizedEvent } from '@app/flexport';
 
 /**
- * A domain module's state rules for the categories it owns. `apply` runs inside the transaction
- * that also records the event in the event log, so the state change commits exactly once.
- * It must give the same final state whatever order events arrive in (see event-version.ts),
- * lock what it reads-then-writes (concurrent workers), and throw InvalidEventError for events
- * that can never apply; any other error is treated as transient and retried.
- * It writes only tables of its own: batch transactions run several handlers one after another,
+ * A domain module's state rules for the categories it declares with @HandlesEvents. `apply` runs
+ * inside the transaction that also records the event in the event log, so the state change commits
+ * exactly once. It must give the same final state whatever order events arrive in (see
+ * @app/versions), lock what it reads-then-writes (concurrent workers), and throw InvalidEventError
+ * for events that can never apply; any other error is treated as transient and retried.
+ * It writes only its own `projections`: batch transactions run several handlers one after another,
  * and a table written by two handlers would break the lock order that keeps them free of deadlocks.
  */
 export interface EventHandler {
-  readonly categories: readonly EventCategory[];
+  /** The tables this handler alone writes, all derived from the event log: what a rebuild recomputes. */
+  readonly projections: readonly EntityTarget<ObjectLiteral>[];
   apply(manager: EntityManager, event: NormalizedEvent): Promise<void>;
   /**
    * Optional set-based `apply` for many events at once (distinct events of this handler's categories,

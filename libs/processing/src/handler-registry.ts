@@ -2,27 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { EventCategory } from '@app/flexport';
 import type { EventHandler } from './event-handler.js';
-
-const CATEGORIES = new Set<string>(Object.values(EventCategory));
-
-export function isEventHandler(value: unknown): value is EventHandler {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<EventHandler>;
-  return (
-    Array.isArray(candidate.categories) &&
-    candidate.categories.length > 0 &&
-    candidate.categories.every((category) => CATEGORIES.has(category)) &&
-    typeof candidate.apply === 'function'
-  );
-}
+import { EventHandlerMetadata } from './handles-events.decorator.js';
 
 export class DuplicateHandlerError extends Error {
   override name = 'DuplicateHandlerError';
 }
 
 /**
- * Which EventHandler owns each category. Every provider of the application that implements
- * EventHandler is found by discovery, so domain modules only have to provide their service.
+ * Which EventHandler owns each category: the providers declared with @HandlesEvents, found by
+ * discovery. Events of unknown types have no handler: the pipeline keeps them as `ignored`.
  */
 @Injectable()
 export class HandlerRegistry {
@@ -39,18 +27,18 @@ export class HandlerRegistry {
     return this.handlers;
   }
 
+  /** Categories that need a handler and have none in this application. */
   missingCategories(): EventCategory[] {
     const handlers = this.all();
-    return Object.values(EventCategory).filter((category) => !handlers.has(category));
+    return Object.values(EventCategory).filter((category) => category !== EventCategory.Unknown && !handlers.has(category));
   }
 
   private scan(): Map<EventCategory, EventHandler> {
     const handlers = new Map<EventCategory, EventHandler>();
-    for (const wrapper of this.discovery.getProviders()) {
-      if (!wrapper.isDependencyTreeStatic()) continue;
-      const instance: unknown = wrapper.instance;
-      if (!isEventHandler(instance)) continue;
-      for (const category of instance.categories) {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: EventHandlerMetadata.KEY })) {
+      const categories = this.discovery.getMetadataByDecorator(EventHandlerMetadata, wrapper) ?? [];
+      const instance = wrapper.instance as EventHandler;
+      for (const category of categories) {
         const current = handlers.get(category);
         if (current && current !== instance) {
           throw new DuplicateHandlerError(

@@ -1,18 +1,24 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BatchRunner } from './batch.runner.js';
+import { DeadLetterEntity } from './dead-letter.entity.js';
+import { EventLogEntity } from './event-log.entity.js';
 import { EventLogStore } from './event-log.store.js';
 import { EventPipeline } from './event-pipeline.service.js';
+import { EventReplayQueries } from './event-replay.queries.js';
 import { HandlerRegistry } from './handler-registry.js';
-import { IgnoredEventsHandler } from './ignored-events.handler.js';
+import { RunReporter } from './run-reporter.js';
+import { SingleEventRunner } from './single-event.runner.js';
 
 /**
- * The event pipeline, without any queue consumer: safe to import in the API process (replays).
- * Needs DatabaseModule. Global, so domain modules may import it or not.
+ * The event log, the dead letters and the event pipeline, without any queue consumer: safe to import
+ * in the API process (replays). Needs DatabaseModule. Global, so domain modules need not import it.
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
-  providers: [EventPipeline, EventLogStore, HandlerRegistry, IgnoredEventsHandler],
-  exports: [EventPipeline, EventLogStore, HandlerRegistry, IgnoredEventsHandler],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([EventLogEntity, DeadLetterEntity])],
+  providers: [EventPipeline, EventLogStore, EventReplayQueries, HandlerRegistry, RunReporter, SingleEventRunner, BatchRunner],
+  exports: [EventPipeline, EventLogStore, EventReplayQueries, HandlerRegistry],
 })
 export class ProcessingModule {}

@@ -1,5 +1,5 @@
 import { EntityManager, EntityMetadata, EntityTarget, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
-import { lockOrder, queryRows } from './sql.js';
+import { lockOrder, queryRows } from '@app/database';
 
 /**
  * The next state of one projection row given its current state (null: the row does not exist yet).

@@ -1,21 +1,7 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
-import { EventJobData, QueueName, WORKER_OPTIONS } from '@app/queue';
-import { EventPipeline } from './event-pipeline.service.js';
-import { IgnoredEventsHandler } from './ignored-events.handler.js';
-import type { ProcessOutcome } from './process-outcome.js';
+import { Processor } from '@nestjs/bullmq';
+import { QueueName, WORKER_OPTIONS } from '@app/queue';
+import { EventProcessor } from './event.processor.js';
 
-/** Events of unknown types are logged as `ignored`, never rejected (CONTRACT §3). */
+/** Events of unknown types: kept in the event log as `ignored`, never rejected, replayable once their type is supported. */
 @Processor(QueueName.UnknownEvents, WORKER_OPTIONS)
-export class UnknownEventsProcessor extends WorkerHost {
-  constructor(
-    private readonly pipeline: EventPipeline,
-    private readonly ignored: IgnoredEventsHandler,
-  ) {
-    super();
-  }
-
-  process(job: Job<EventJobData>): Promise<ProcessOutcome> {
-    return this.pipeline.process(job, this.ignored);
-  }
-}
+export class UnknownEventsProcessor extends EventProcessor {}

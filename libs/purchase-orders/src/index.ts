@@ -1,5 +1,5 @@
 export * from './purchase-order.entity.js';
 export * from './purchase-order-state.js';
+export * from './purchase-orders.handler.js';
 export * from './purchase-orders.module.js';
 export * from './purchase-orders.processor.js';
-export * from './purchase-orders.service.js';

@@ -1,5 +1,5 @@
 import { EventCategory, PurchaseOrderFacts } from '@app/flexport';
-import { EventVersion } from '@app/processing';
+import { EventVersion } from '@app/versions';
 import { applyPurchaseOrderEvent, PurchaseOrderState } from './purchase-order-state.js';
 
 type Name = 'po_created' | 'po_updated' | 'po_archived';

@@ -1,9 +1,9 @@
 import type { PurchaseOrderFacts } from '@app/flexport';
-import { advanceLastEventAt, claimDetails, claimField, EventVersion } from '@app/processing';
+import type { ProjectionState } from '@app/processing';
+import { claim, claimDetails, EventVersion, nextRow } from '@app/versions';
 import type { PurchaseOrderEntity } from './purchase-order.entity.js';
 
-/** A row as the state rules see it: without the times it was written. */
-export type PurchaseOrderState = Omit<PurchaseOrderEntity, 'createdAt' | 'updatedAt'>;
+export type PurchaseOrderState = ProjectionState<PurchaseOrderEntity>;
 
 /**
  * The purchase order after one more event. Each field keeps the value of the greatest-versioned
@@ -16,31 +16,16 @@ export function applyPurchaseOrderEvent(
   facts: PurchaseOrderFacts,
   version: EventVersion,
 ): PurchaseOrderState {
-  const next: PurchaseOrderState = current
-    ? { ...current, details: { ...current.details }, versions: { ...current.versions } }
-    : {
-        id: facts.purchaseOrderId,
-        number: null,
-        status: facts.status,
-        lineItems: null,
-        details: {},
-        lastEventAt: new Date(version.occurredAt),
-        versions: {},
-      };
-  let changed = current === null;
-  if (facts.number !== undefined && claimField(next.versions, 'number', version)) {
-    next.number = facts.number;
-    changed = true;
-  }
-  if (facts.lineItems !== undefined && claimField(next.versions, 'lineItems', version)) {
-    next.lineItems = facts.lineItems;
-    changed = true;
-  }
-  if (claimField(next.versions, 'status', version)) {
-    next.status = facts.status;
-    changed = true;
-  }
-  if (claimDetails(next.details, facts.details, next.versions, version)) changed = true;
-  if (advanceLastEventAt(next, version)) changed = true;
-  return changed ? next : (current as PurchaseOrderState);
+  return nextRow(
+    current,
+    () => ({ id: facts.purchaseOrderId, number: null, status: facts.status, lineItems: null, details: {} }),
+    version,
+    (row) =>
+      [
+        claim(row, 'number', facts.number, version),
+        claim(row, 'lineItems', facts.lineItems, version),
+        claim(row, 'status', facts.status, version),
+        claimDetails(row, facts.details, version),
+      ].includes(true),
+  );
 }

@@ -1,13 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { FieldVersions } from '@app/processing';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ProjectionEntity } from '@app/processing';
 
 export type PurchaseOrderStatus = 'open' | 'archived';
 
-/** Projection of purchase-order events; `versions` records, per field, the event that last set it. */
+/** Projection of purchase-order events. */
 @Entity({ name: 'purchase_orders' })
 @Check('chk_purchase_orders_status', `"status" IN ('open', 'archived')`)
 @Index('idx_purchase_orders_number', ['number'])
-export class PurchaseOrderEntity {
+export class PurchaseOrderEntity extends ProjectionEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_purchase_orders' })
   id: string;
 
@@ -24,17 +24,4 @@ export class PurchaseOrderEntity {
   /** The other fields of the purchase order (buyer, seller, …), each one last-writer-wins on its own. */
   @Column({ type: 'jsonb' })
   details: Record<string, unknown>;
-
-  /** `occurredAt` of the latest event applied to the purchase order (`created_at`/`updated_at` are when the row was written). */
-  @Column({ name: 'last_event_at', type: 'timestamptz' })
-  lastEventAt: Date;
-
-  @Column({ type: 'jsonb' })
-  versions: FieldVersions;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ProcessingModule } from '@app/processing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PurchaseOrderEntity } from './purchase-order.entity.js';
+import { PurchaseOrdersHandler } from './purchase-orders.handler.js';
 import { PurchaseOrdersProcessor } from './purchase-orders.processor.js';
-import { PurchaseOrdersService } from './purchase-orders.service.js';
 
-/** Worker-side only: it registers the consumer of the purchase-orders queue. */
+/** Purchase orders: the projection, its state rules and the consumer of the purchase-orders queue. */
 @Module({
-  imports: [ProcessingModule],
-  providers: [PurchaseOrdersService, PurchaseOrdersProcessor],
-  exports: [PurchaseOrdersService, PurchaseOrdersProcessor],
+  imports: [TypeOrmModule.forFeature([PurchaseOrderEntity])],
+  providers: [PurchaseOrdersHandler, PurchaseOrdersProcessor],
 })
 export class PurchaseOrdersModule {}

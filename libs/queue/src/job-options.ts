@@ -4,7 +4,7 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 /**
  * One retry and retention policy for event jobs: exponential backoff from 1 s over 12 attempts
- * keeps retrying a transient failure for about 34 minutes (CONTRACT §4 asks for at least 15).
+ * keeps retrying a transient failure for about 34 minutes (README "Processing rules" asks for at least 15).
  * Failed jobs are kept: the dead-letter store in Postgres is the durable record, these are the evidence.
  */
 export const EVENT_JOB_OPTIONS: DefaultJobOptions = {
@@ -24,7 +24,7 @@ export function totalRetryWindowMs(options: DefaultJobOptions = EVENT_JOB_OPTION
   return total;
 }
 
-/** How long intake answers `duplicate` for an event it has seen (CONTRACT §2: at least 7 days). */
+/** How long intake answers `duplicate` for an event it has seen (README "Receiving webhooks": at least 7 days). */
 export const SEEN_EVENT_TTL_SECONDS = 8 * DAY_SECONDS;
 
 /**

@@ -58,8 +58,10 @@ class RedisClientModule {
 /**
  * Registers every queue with Redis options that fit the process role. A producer (the API) puts
  * all its queues and its own keys on one connection: the commands of concurrent webhooks then share
- * socket writes and reads, which is most of what a command costs here. A worker gives BullMQ
- * connection options instead: it needs blocking connections of its own, which BullMQ owns and closes.
+ * socket writes and reads, which is most of what a command costs here. A producer also registers
+ * no queue consumer, although it loads the domain modules that declare them (their state rules serve
+ * the rebuild). A worker gives BullMQ connection options instead: it needs blocking connections of
+ * its own, which BullMQ owns and closes.
  */
 @Global()
 @Module({})
@@ -78,6 +80,7 @@ export class QueueModule {
             const connection = role === 'producer' ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
             return { connection: connection as ConnectionOptions, prefix: app.queuePrefix, defaultJobOptions: EVENT_JOB_OPTIONS };
           },
+          extraOptions: { manualRegistration: role === 'producer' },
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],

@@ -1,4 +1,4 @@
-import { BookingsService } from '@app/bookings';
+import { BookingsHandler } from '@app/bookings';
 import { InvalidEventError } from '@app/flexport';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { applyConcurrently, applyInTurn, compactEvent, inVersionOrder, shuffled, tableState, truncate } from '../projections/events.js';
@@ -8,7 +8,7 @@ const booking = (type: 'booking.confirmed' | 'booking.amended', occurredAt: stri
 
 describe('bookings projection (Postgres)', () => {
   let db: TestDatabase;
-  const service = new BookingsService();
+  const service = new BookingsHandler();
   const state = () => tableState(db.dataSource, 'bookings', 'id');
 
   beforeAll(async () => {

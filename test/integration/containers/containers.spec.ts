@@ -1,4 +1,4 @@
-import { ContainersService } from '@app/containers';
+import { ContainersHandler } from '@app/containers';
 import { Envelope, normalizeEvent } from '@app/flexport';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { fixtureBytes } from '../../support/fixtures.js';
@@ -29,7 +29,7 @@ const v2ContainerEvent = (type: string, id: number, occurredAt: string, numbers:
 
 describe('containers projection (Postgres)', () => {
   let db: TestDatabase;
-  const service = new ContainersService();
+  const service = new ContainersHandler();
   const state = () => tableState(db.dataSource, 'containers', 'container_number');
 
   beforeAll(async () => {

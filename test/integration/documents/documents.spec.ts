@@ -1,4 +1,4 @@
-import { DocumentsService } from '@app/documents';
+import { DocumentsHandler } from '@app/documents';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { applyConcurrently, applyInTurn, compactEvent, inVersionOrder, shuffled, tableState, truncate } from '../projections/events.js';
 
@@ -8,7 +8,7 @@ const documentEvent = (type: DocumentType, occurredAt: string, data: Record<stri
 
 describe('documents projection (Postgres)', () => {
   let db: TestDatabase;
-  const service = new DocumentsService();
+  const service = new DocumentsHandler();
   const state = () => tableState(db.dataSource, 'documents', 'id');
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { InvoicesService } from '@app/invoices';
+import { InvoicesHandler } from '@app/invoices';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { applyConcurrently, applyInTurn, compactEvent, inVersionOrder, shuffled, truncate } from '../projections/events.js';
 
@@ -8,7 +8,7 @@ const invoice = (type: InvoiceType, occurredAt: string, data: Record<string, unk
 
 describe('invoices projection (Postgres)', () => {
   let db: TestDatabase;
-  const service = new InvoicesService();
+  const service = new InvoicesHandler();
   // due_date read as text: node-postgres would turn a DATE into a Date at local midnight.
   const state = (): Promise<Record<string, unknown>[]> =>
     db.dataSource.query(

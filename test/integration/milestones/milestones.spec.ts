@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import fc from 'fast-check';
 import type { EntityManager } from 'typeorm';
 import { InvalidEventError, MILESTONES } from '@app/flexport';
-import { MILESTONE_LISTENER, MilestonesService, RecordedMilestone, ShipmentReader, ShipmentView } from '@app/milestones';
+import { MILESTONE_LISTENER, MilestonesHandler, RecordedMilestone, ShipmentReader, ShipmentView } from '@app/milestones';
 import { EventPipeline } from '@app/processing';
 import { EventJobData, QueueName } from '@app/queue';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
@@ -28,14 +28,13 @@ describe('milestones and transit (Postgres)', () => {
   let db: TestDatabase;
   let harness: ProcessingHarness;
   let pipeline: EventPipeline;
-  let service: MilestonesService;
   let reader: ShipmentReader;
   let queue: Queue;
   const listener = new RecordingListener();
   const prefix = uniquePrefix('milestones');
   let jobCounter = 0;
 
-  const run = async (data: EventJobData) => pipeline.process(await addEventJob(queue, data, { jobId: `j${++jobCounter}` }), service);
+  const run = async (data: EventJobData) => pipeline.process(await addEventJob(queue, data, { jobId: `j${++jobCounter}` }));
   const runAll = async (events: EventJobData[]) => {
     for (const data of events) await run(data);
   };
@@ -48,11 +47,10 @@ describe('milestones and transit (Postgres)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     harness = await createProcessingHarness(db.dataSource, {
-      providers: [MilestonesService, ShipmentReader],
+      providers: [MilestonesHandler, ShipmentReader],
       globals: [{ provide: MILESTONE_LISTENER, useValue: listener }],
     });
     pipeline = harness.pipeline;
-    service = harness.module.get(MilestonesService);
     reader = harness.module.get(ShipmentReader);
     queue = testQueue(prefix);
   });
@@ -255,7 +253,7 @@ describe('milestones and transit (Postgres)', () => {
     const events = jobsFor('CONC-LIVE', specs);
     const producer = new Queue(QueueName.Milestones, { connection: { url: TEST_REDIS_URL }, prefix: consumePrefix });
     const outcomes: string[] = [];
-    const worker = new Worker<EventJobData>(QueueName.Milestones, (job) => pipeline.process(job, service), {
+    const worker = new Worker<EventJobData>(QueueName.Milestones, (job) => pipeline.process(job), {
       connection: { url: TEST_REDIS_URL },
       prefix: consumePrefix,
       concurrency: 12,

@@ -41,7 +41,7 @@ export interface WorkerOptions {
 
 /**
  * A worker context like apps/worker's, limited to what notifications need: the real pipeline,
- * MilestonesService and processors, the notifications module, real BullMQ on a unique prefix.
+ * MilestonesHandler and processors, the notifications module, real BullMQ on a unique prefix.
  */
 export async function startWorker(options: WorkerOptions): Promise<TestingModule> {
   const app = loadAppConfig(

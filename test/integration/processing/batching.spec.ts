@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import fc from 'fast-check';
 import type { EntityManager } from 'typeorm';
@@ -8,13 +8,14 @@ import {
   applyShipmentEvent,
   emptyShipmentState,
   MILESTONE_LISTENER,
-  MilestonesService,
+  MilestonesHandler,
   RecordedMilestone,
   ShipmentReader,
   ShipmentState,
 } from '@app/milestones';
 import { NotificationOutboxListener, OutboxCommitSignal } from '@app/notifications';
-import { compareVersions, EventHandler, EventPipeline, PIPELINE_BATCHING, ProcessOutcome, versionOf } from '@app/processing';
+import { EventHandler, EventPipeline, PIPELINE_BATCHING, ProcessOutcome, HandlesEvents } from '@app/processing';
+import { compareVersions, versionOf } from '@app/versions';
 import { EventJobData, QueueName } from '@app/queue';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { jobDataFromBody, milestoneBody, milestoneJob, normalized, transitJob } from '../../support/events.js';
@@ -50,9 +51,9 @@ class RecordingOutbox extends NotificationOutboxListener {
  * A bookings handler with a batch form: a batch holding a given event loses its database
  * connection, and single events can be made to fail transiently.
  */
-@Injectable()
+@HandlesEvents(EventCategory.Booking)
 class FragileBookings implements EventHandler {
-  readonly categories = [EventCategory.Booking];
+  readonly projections = [];
   terminateBatchOf: string | null = null;
   failOnce = new Set<string>();
   applied: string[] = [];
@@ -93,7 +94,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
   let db: TestDatabase;
   let harness: ProcessingHarness;
   let pipeline: EventPipeline;
-  let milestones: MilestonesService;
+  let milestones: MilestonesHandler;
   let bookings: FragileBookings;
   let reader: ShipmentReader;
   let queue: Queue;
@@ -106,9 +107,9 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
   let jobCounter = 0;
 
   /** Submits the events as jobs all at once, as a busy worker does, and waits for every outcome. */
-  const submitAll = async (events: readonly EventJobData[], handler: EventHandler = milestones) => {
+  const submitAll = async (events: readonly EventJobData[]) => {
     const jobs = await queue.addBulk(events.map((data) => ({ name: 'event', data, opts: { jobId: `b${++jobCounter}` } })));
-    return Promise.allSettled(jobs.map((job) => pipeline.process(job, handler)));
+    return Promise.allSettled(jobs.map((job) => pipeline.process(job)));
   };
   const outcomes = (settled: PromiseSettledResult<ProcessOutcome>[]) =>
     settled.map((result) => (result.status === 'fulfilled' ? result.value : `rejected: ${String(result.reason)}`));
@@ -138,14 +139,14 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     db = await createTestDatabase();
     outbox = new RecordingOutbox(new OutboxCommitSignal(db.dataSource));
     harness = await createProcessingHarness(db.dataSource, {
-      providers: [MilestonesService, ShipmentReader, FragileBookings],
+      providers: [MilestonesHandler, ShipmentReader, FragileBookings],
       globals: [
         { provide: PIPELINE_BATCHING, useValue: { maxBatchSize: 4, maxParallelBatches: 4, minParallelBatchSize: 1 } },
         { provide: MILESTONE_LISTENER, useValue: outbox },
       ],
     });
     pipeline = harness.pipeline;
-    milestones = harness.module.get(MilestonesService);
+    milestones = harness.module.get(MilestonesHandler);
     bookings = harness.module.get(FragileBookings);
     reader = harness.module.get(ShipmentReader);
     queue = testQueue(prefix);
@@ -326,7 +327,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     bookings.batches = [];
     bookings.terminateBatchOf = 'term-3';
     bookings.failOnce.add('term-3');
-    const settled = await submitAll(events, bookings);
+    const settled = await submitAll(events);
     const results = outcomes(settled);
     expect(bookings.batches.length).toBeGreaterThan(0);
     expect(fallbacks()).toBeGreaterThan(0);
@@ -337,7 +338,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     // BullMQ's retry of the failed one applies it; every event counts once in the committed state.
     const [retry] = await queue.addBulk([{ name: 'event', data: events[3], opts: { jobId: `b${++jobCounter}` } }]);
     retry.attemptsMade = 1;
-    expect(await pipeline.process(retry, bookings)).toBe('processed');
+    expect(await pipeline.process(retry)).toBe('processed');
     expect(await eventLog('term-3')).toMatchObject({ status: 'processed', attempts: 2 });
     const log = await db.dataSource.query(`SELECT status, count(*)::int AS n FROM event_log WHERE event_id LIKE 'term-%' GROUP BY 1`);
     expect(log).toEqual([{ status: 'processed', n: 6 }]);
@@ -414,7 +415,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
       const events = jobsFor(1000, specs);
       const producer = new Queue(QueueName.Milestones, { connection: { url: TEST_REDIS_URL }, prefix: consumePrefix });
       const results: string[] = [];
-      const worker = new Worker<EventJobData>(QueueName.Milestones, (job) => pipeline.process(job, milestones), {
+      const worker = new Worker<EventJobData>(QueueName.Milestones, (job) => pipeline.process(job), {
         connection: { url: TEST_REDIS_URL },
         prefix: consumePrefix,
         concurrency: 16,
@@ -484,7 +485,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     const retried = [0, 1, 2, 3].map((i) => booking(`rt-${i}`, `BKG-R${i}`));
     for (const data of retried) {
       bookings.failOnce.add(data.eventId);
-      expect(outcomes(await submitAll([data], bookings))).toEqual(['rejected: Error: connection terminated unexpectedly']);
+      expect(outcomes(await submitAll([data]))).toEqual(['rejected: Error: connection terminated unexpectedly']);
       expect(await eventLog(data.eventId)).toMatchObject({ status: 'failed', attempts: 1 });
     }
     bookings.applied = [];
@@ -493,7 +494,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     const [r0, r1, r2, r3] = retried;
     // Batches of 4 in this order: the two copies of each retried event land in two batches running at once.
     const arrival = [r0, fresh[0], fresh[1], r1, r1, r0, fresh[2], fresh[3], r2, fresh[4], fresh[5], r3, r3, r2];
-    const results = outcomes(await submitAll(arrival, bookings));
+    const results = outcomes(await submitAll(arrival));
     for (const data of retried) {
       expect(results.filter((_, i) => arrival[i] === data).sort()).toEqual(['duplicate', 'processed']);
       expect(await eventLog(data.eventId)).toMatchObject({ status: 'processed', attempts: 2 });

@@ -1,17 +1,17 @@
-import { Injectable } from '@nestjs/common';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { EventCategory, NormalizedEvent } from '@app/flexport';
-import { MilestonesService } from '@app/milestones';
+import { MilestonesHandler } from '@app/milestones';
 import {
   EventHandler,
-  EventLogStore,
+  EventReplayQueries,
   EventNotFoundError,
   EventPipeline,
   EventRunReport,
   NoHandlerError,
   PIPELINE_OBSERVER,
   ReplayCursor,
+  HandlesEvents,
 } from '@app/processing';
 import { EVENT_JOB_OPTIONS, EventJobData, QueueName, totalRetryWindowMs } from '@app/queue';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
@@ -21,9 +21,9 @@ import { deletePrefix, TEST_REDIS_URL } from '../../support/redis.js';
 import { uniquePrefix } from '../../support/service-process.js';
 
 /** A booking handler whose failures the test controls. */
-@Injectable()
+@HandlesEvents(EventCategory.Booking)
 class FlakyBookings implements EventHandler {
-  readonly categories = [EventCategory.Booking];
+  readonly projections = [];
   failures = 0;
   applied: string[] = [];
 
@@ -52,7 +52,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     harness = await createProcessingHarness(db.dataSource, {
-      providers: [MilestonesService, FlakyBookings],
+      providers: [MilestonesHandler, FlakyBookings],
       globals: [{ provide: PIPELINE_OBSERVER, useValue: { onRun: (report: EventRunReport) => reports.push(report) } }],
     });
     pipeline = harness.pipeline;
@@ -74,7 +74,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
   it('processes an event once and records it in the event log with the raw envelope', async () => {
     const data = fixtureJobData('compact/milestone-departed.json');
     const job = await addEventJob(queue, data);
-    await expect(pipeline.process(job, harness.module.get(MilestonesService))).resolves.toBe('processed');
+    await expect(pipeline.process(job)).resolves.toBe('processed');
     const row = await eventLog(data.eventId);
     expect(row).toMatchObject({
       type: 'shipment.milestone',
@@ -92,10 +92,9 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
 
   it('a redelivered event is a duplicate and changes nothing', async () => {
     const data = fixtureJobData('flexport-v2/shipment-leg-departed.json');
-    const service = harness.module.get(MilestonesService);
-    expect(await pipeline.process(await addEventJob(queue, data), service)).toBe('processed');
+    expect(await pipeline.process(await addEventJob(queue, data))).toBe('processed');
     const before = await eventLog(data.eventId);
-    expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'redelivery-1' }), service)).toBe('duplicate');
+    expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'redelivery-1' }))).toBe('duplicate');
     const after = await eventLog(data.eventId);
     expect(after.attempts).toBe(before.attempts);
     expect(after.updated_at).toEqual(before.updated_at);
@@ -104,8 +103,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
   it('a job run twice at once (a stalled job picked up again) applies once', async () => {
     const data = milestoneJob({ id: 'evt_twice', shipmentId: 'SHP-TWICE', milestone: 'departed', occurredAt: '2026-03-02T00:00:00Z' });
     const job = await addEventJob(queue, data);
-    const service = harness.module.get(MilestonesService);
-    const outcomes = await Promise.all([pipeline.process(job, service), pipeline.process(job, service), pipeline.process(job, service)]);
+    const outcomes = await Promise.all([pipeline.process(job), pipeline.process(job), pipeline.process(job)]);
     expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'processed']);
     const history = await db.dataSource.query(`SELECT * FROM shipment_milestones WHERE shipment_id = 'SHP-TWICE'`);
     expect(history).toHaveLength(1);
@@ -134,7 +132,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     it.each(cases)('%s', async (_label, body, reason) => {
       const data = jobDataFromBody(body);
       const job = await addEventJob(queue, data);
-      const error = await pipeline.process(job, harness.module.get(MilestonesService)).catch((e: unknown) => e);
+      const error = await pipeline.process(job).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnrecoverableError);
       expect(await eventLog(data.eventId)).toMatchObject({ status: 'dead', attempts: 1, last_error: expect.stringContaining(reason) });
       expect(await deadLetter(data.eventId)).toMatchObject({
@@ -154,9 +152,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
 
     it('the same dead event delivered again is a duplicate, and stays one dead letter', async () => {
       const data = jobDataFromBody(cases[1][1]);
-      expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'again-1' }), harness.module.get(MilestonesService))).toBe(
-        'duplicate',
-      );
+      expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'again-1' }))).toBe('duplicate');
       expect(await db.dataSource.query(`SELECT id FROM dead_letters WHERE event_id = 'evt_bad_ms'`)).toHaveLength(1);
     });
 
@@ -170,10 +166,9 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
   it('an event of an unknown type is kept as ignored, and reprocessing it leaves it ignored', async () => {
     const data = fixtureJobData('flexport-v2/unknown-future-type.json');
     const job = await addEventJob(queue, data);
-    const ignored = harness.module.get(MilestonesService); // the category, not the handler, decides
-    expect(await pipeline.process(job, ignored)).toBe('ignored');
+    expect(await pipeline.process(job)).toBe('ignored');
     expect(await eventLog(data.eventId)).toMatchObject({ status: 'ignored', category: 'unknown', name: null, attempts: 1 });
-    expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'ignored-again' }), ignored)).toBe('duplicate');
+    expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'ignored-again' }))).toBe('duplicate');
     expect(await pipeline.reprocess(data.eventId)).toBe('ignored');
     expect(await deadLetter(data.eventId)).toBeUndefined();
   });
@@ -182,7 +177,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     const data = fixtureJobData('compact/booking-amended.json');
     bookings.failures = 1;
     const job = await addEventJob(queue, data);
-    await expect(pipeline.process(job, bookings)).rejects.toThrow('connection terminated unexpectedly');
+    await expect(pipeline.process(job)).rejects.toThrow('connection terminated unexpectedly');
     expect(await eventLog(data.eventId)).toMatchObject({
       status: 'failed',
       attempts: 1,
@@ -190,7 +185,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     });
     expect(bookings.applied).not.toContain(data.eventId);
     job.attemptsMade = 1;
-    expect(await pipeline.process(job, bookings)).toBe('processed');
+    expect(await pipeline.process(job)).toBe('processed');
     expect(await eventLog(data.eventId)).toMatchObject({ status: 'processed', attempts: 2 });
     expect(bookings.applied.filter((id) => id === data.eventId)).toHaveLength(1);
     expect(await deadLetter(data.eventId)).toBeUndefined();
@@ -203,7 +198,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     bookings.failures = 1;
     const job = await addEventJob(queue, data, { attempts: 3 });
     job.attemptsMade = 2;
-    await expect(pipeline.process(job, bookings)).rejects.toThrow('connection terminated');
+    await expect(pipeline.process(job)).rejects.toThrow('connection terminated');
     expect(await eventLog(data.eventId)).toMatchObject({ status: 'dead' });
     expect(await deadLetter(data.eventId)).toMatchObject({ reason: 'retries_exhausted', resolved_at: null });
 
@@ -225,25 +220,23 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
       }),
     );
     bookings.failures = 1;
-    await expect(pipeline.process(await addEventJob(queue, data, { attempts: 1 }), bookings)).rejects.toThrow();
+    await expect(pipeline.process(await addEventJob(queue, data, { attempts: 1 }))).rejects.toThrow();
     const replay = await pipeline.prepareReplay(data.eventId);
     expect(replay).toMatchObject({ previousStatus: 'dead', data: { eventId: data.eventId, category: 'booking', envelope: data.envelope } });
     expect((await eventLog(data.eventId)).status).toBe('queued');
-    expect(await pipeline.process(await addEventJob(queue, replay!.data, { jobId: 'replay-evt_bkg_replay-1' }), bookings)).toBe(
-      'processed',
-    );
+    expect(await pipeline.process(await addEventJob(queue, replay!.data, { jobId: 'replay-evt_bkg_replay-1' }))).toBe('processed');
     expect(await pipeline.prepareReplay('evt_nope')).toBeNull();
   });
 
   it('selects the events of a bulk replay by [from, to) and name or type, page by page', async () => {
-    const store = harness.module.get(EventLogStore);
+    const store = harness.module.get(EventReplayQueries);
     const runs = [
       milestoneJob({ id: 'rp-1', shipmentId: 'SHP-RP', milestone: 'departed', occurredAt: '2026-04-01T00:00:00Z' }),
       milestoneJob({ id: 'rp-2', shipmentId: 'SHP-RP', milestone: 'arrived', occurredAt: '2026-04-02T00:00:00Z' }),
       milestoneJob({ id: 'rp-3', shipmentId: 'SHP-RP', milestone: 'departed', occurredAt: '2026-04-03T00:00:00Z' }),
       milestoneJob({ id: 'rp-4', shipmentId: 'SHP-RP', milestone: 'departed', occurredAt: '2026-04-05T00:00:00Z' }),
     ];
-    for (const data of runs) await pipeline.process(await addEventJob(queue, data), harness.module.get(MilestonesService));
+    for (const data of runs) await pipeline.process(await addEventJob(queue, data));
     const filter = { from: '2026-04-01T00:00:00Z', to: '2026-04-05T00:00:00Z', types: ['departed'] };
     const pages: ReplayCursor[][] = [];
     let after: ReplayCursor | null = null;
@@ -262,7 +255,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     const retryPrefix = uniquePrefix('pipeline-retry');
     const producer = new Queue(QueueName.Bookings, { connection: { url: TEST_REDIS_URL }, prefix: retryPrefix });
     const settled = new Map<string, string>();
-    const worker = new Worker<EventJobData>(QueueName.Bookings, (job) => pipeline.process(job, bookings), {
+    const worker = new Worker<EventJobData>(QueueName.Bookings, (job) => pipeline.process(job), {
       connection: { url: TEST_REDIS_URL },
       prefix: retryPrefix,
     });
@@ -325,7 +318,7 @@ describe('reprocess in a process without the domain module', () => {
       const flaky = withHandler.module.get(FlakyBookings);
       flaky.failures = 1;
       const data = fixtureJobData('compact/booking-amended.json');
-      await expect(withHandler.pipeline.process(await addEventJob(queue, data, { attempts: 1 }), flaky)).rejects.toThrow();
+      await expect(withHandler.pipeline.process(await addEventJob(queue, data, { attempts: 1 }))).rejects.toThrow();
       await expect(bare.pipeline.reprocess(data.eventId)).rejects.toBeInstanceOf(NoHandlerError);
       const [row] = await db.dataSource.query('SELECT status, attempts FROM event_log WHERE event_id = $1', [data.eventId]);
       expect(row).toEqual({ status: 'dead', attempts: 1 });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Envelope, normalizeEvent, NormalizedEvent } from '@app/flexport';
-import { compareVersions, EventHandler, versionOf } from '@app/processing';
+import { EventHandler } from '@app/processing';
+import { compareVersions, versionOf } from '@app/versions';
 
 let sequence = 0;
 

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { applyBookingEvent, BookingsService, BookingState } from '@app/bookings';
-import { applyContainerEvent, ContainersService, ContainerState } from '@app/containers';
-import { applyDocumentEvent, DocumentsService, DocumentState } from '@app/documents';
+import { applyBookingEvent, BookingsHandler, BookingState } from '@app/bookings';
+import { applyContainerEvent, ContainersHandler, ContainerState } from '@app/containers';
+import { applyDocumentEvent, DocumentsHandler, DocumentState } from '@app/documents';
 import { BookingFacts, ContainerFacts, DocumentFacts, InvoiceFacts, NormalizedEvent, PurchaseOrderFacts } from '@app/flexport';
-import { applyInvoiceEvent, InvoicesService, InvoiceState } from '@app/invoices';
-import { EventHandler, versionOf } from '@app/processing';
-import { applyPurchaseOrderEvent, PurchaseOrdersService, PurchaseOrderState } from '@app/purchase-orders';
+import { applyInvoiceEvent, InvoicesHandler, InvoiceState } from '@app/invoices';
+import { EventHandler } from '@app/processing';
+import { versionOf } from '@app/versions';
+import { applyPurchaseOrderEvent, PurchaseOrdersHandler, PurchaseOrderState } from '@app/purchase-orders';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { arrivals, bookingEvents, containerEvents, documentEvents, invoiceEvents, purchaseOrderEvents } from './arbitraries.js';
 import { applyInParallelBatches, applyInTurn, inVersionOrder, tableState, truncate } from './events.js';
@@ -37,7 +38,7 @@ const PROJECTIONS: Projection[] = [
     table: 'bookings',
     key: 'id',
     events: bookingEvents,
-    handler: new BookingsService(),
+    handler: new BookingsHandler(),
     fold: foldBy<BookingState, BookingFacts>(
       (f) => [f.bookingId],
       (s, _k, f, e) => applyBookingEvent(s, f, versionOf(e)),
@@ -48,7 +49,7 @@ const PROJECTIONS: Projection[] = [
     table: 'purchase_orders',
     key: 'id',
     events: purchaseOrderEvents,
-    handler: new PurchaseOrdersService(),
+    handler: new PurchaseOrdersHandler(),
     fold: foldBy<PurchaseOrderState, PurchaseOrderFacts>(
       (f) => [f.purchaseOrderId],
       (s, _k, f, e) => applyPurchaseOrderEvent(s, f, versionOf(e)),
@@ -59,7 +60,7 @@ const PROJECTIONS: Projection[] = [
     table: 'invoices',
     key: 'id',
     events: invoiceEvents,
-    handler: new InvoicesService(),
+    handler: new InvoicesHandler(),
     fold: foldBy<InvoiceState, InvoiceFacts>(
       (f) => [f.invoiceId],
       (s, _k, f, e) => applyInvoiceEvent(s, f, versionOf(e)),
@@ -70,7 +71,7 @@ const PROJECTIONS: Projection[] = [
     table: 'documents',
     key: 'id',
     events: documentEvents,
-    handler: new DocumentsService(),
+    handler: new DocumentsHandler(),
     fold: foldBy<DocumentState, DocumentFacts>(
       (f) => [f.documentId],
       (s, _k, f, e) => applyDocumentEvent(s, f, versionOf(e)),
@@ -81,7 +82,7 @@ const PROJECTIONS: Projection[] = [
     table: 'containers',
     key: 'container_number',
     events: containerEvents,
-    handler: new ContainersService(),
+    handler: new ContainersHandler(),
     fold: foldBy<ContainerState, ContainerFacts>(
       (f) => f.containerNumbers,
       (s, k, f, e) => applyContainerEvent(s, k, f, versionOf(e)),

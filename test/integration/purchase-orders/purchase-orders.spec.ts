@@ -1,4 +1,4 @@
-import { PurchaseOrdersService } from '@app/purchase-orders';
+import { PurchaseOrdersHandler } from '@app/purchase-orders';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { applyConcurrently, applyInTurn, compactEvent, inVersionOrder, shuffled, tableState, truncate } from '../projections/events.js';
 
@@ -10,7 +10,7 @@ const lines = (units: number) => [{ line_item_number: 1, sku: 'LMP-3301', units,
 
 describe('purchase orders projection (Postgres)', () => {
   let db: TestDatabase;
-  const service = new PurchaseOrdersService();
+  const service = new PurchaseOrdersHandler();
   const state = () => tableState(db.dataSource, 'purchase_orders', 'id');
 
   beforeAll(async () => {

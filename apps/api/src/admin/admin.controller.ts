@@ -22,9 +22,11 @@ import {
 import { DeadLettersReader } from './dead-letters.reader.js';
 import { RebuildService } from './rebuild.service.js';
 import { ReplayService } from './replay.service.js';
+import { ValidatedInput } from '../http/validation.js';
 
 @ApiTags('admin')
 @BearerProtected()
+@ValidatedInput()
 @Controller('admin')
 export class AdminController {
   constructor(

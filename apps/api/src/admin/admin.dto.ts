@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
-import { DEAD_LETTER_REASONS, EVENT_STATUSES } from '@app/database';
+import { DEAD_LETTER_REASONS, EVENT_STATUSES } from '@app/processing';
 import { EmptyAsAbsent, PageQuery } from '../http/query.js';
 
 const nullableString = { type: String, nullable: true } as const;

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BookingsService } from '@app/bookings';
-import { ContainersService } from '@app/containers';
-import { DocumentsService } from '@app/documents';
-import { InvoicesService } from '@app/invoices';
-import { MilestonesService } from '@app/milestones';
-import { ProcessingModule } from '@app/processing';
-import { PurchaseOrdersService } from '@app/purchase-orders';
+import { BookingsModule } from '@app/bookings';
+import { ContainersModule } from '@app/containers';
+import { DocumentsModule } from '@app/documents';
+import { InvoicesModule } from '@app/invoices';
+import { MilestonesModule } from '@app/milestones';
+import { PurchaseOrdersModule } from '@app/purchase-orders';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { QueueRegistry } from '../queue-registry.js';
 import { AdminController } from './admin.controller.js';
@@ -14,24 +13,12 @@ import { RebuildService } from './rebuild.service.js';
 import { ReplayService } from './replay.service.js';
 
 /**
- * Dead letters, replays and the projection rebuild. The domain services are the state rules the rebuild
- * re-applies; only their services are provided here, never their queue processors (worker role only).
+ * Dead letters, replays and the projection rebuild. The domain modules bring the state rules the
+ * rebuild re-applies; their queue consumers do not run in the API process (QueueModule.forRole).
  */
 @Module({
-  imports: [ProcessingModule],
+  imports: [MilestonesModule, BookingsModule, PurchaseOrdersModule, InvoicesModule, DocumentsModule, ContainersModule],
   controllers: [AdminController],
-  providers: [
-    ApiTokenGuard,
-    QueueRegistry,
-    DeadLettersReader,
-    ReplayService,
-    RebuildService,
-    MilestonesService,
-    BookingsService,
-    PurchaseOrdersService,
-    InvoicesService,
-    DocumentsService,
-    ContainersService,
-  ],
+  providers: [ApiTokenGuard, QueueRegistry, DeadLettersReader, ReplayService, RebuildService],
 })
 export class AdminModule {}

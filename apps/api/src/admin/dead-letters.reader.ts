@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { iso } from '@app/processing';
+import { iso } from '@app/database';
 import { decodeCursor, Page, pageOf } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
 import type { DeadLetterListQuery, DeadLetterView } from './admin.dto.js';

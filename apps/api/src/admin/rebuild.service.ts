@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { PROJECTION_ENTITIES } from '@app/database';
-import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
-import { HandlerRegistry, queryRows } from '@app/processing';
+import { queryRows } from '@app/database';
+import { Envelope, normalizeEvent } from '@app/flexport';
+import { HandlerRegistry } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
 
 /** Serialises rebuilds across API processes (transaction-scoped advisory lock). */
@@ -36,7 +36,7 @@ export class RebuildService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const missing = this.registry.missingCategories().filter((category) => category !== EventCategory.Unknown);
+    const missing = this.registry.missingCategories();
     if (missing.length > 0) throw new Error(`rebuild cannot re-apply categories without a handler: ${missing.join(', ')}`);
   }
 
@@ -47,7 +47,7 @@ export class RebuildService implements OnApplicationBootstrap {
         REBUILD_LOCK_KEY,
       ]);
       if (!locked) throw new ConflictException({ error: 'rebuild_in_progress', message: 'another rebuild is running' });
-      const projections = PROJECTION_ENTITIES.map((target) => this.describe(manager, target));
+      const projections = this.projections().map((target) => this.describe(manager, target));
       const tables = projections.map((p) => quote(p.table)).join(', ');
       await manager.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
       for (const p of projections) {
@@ -62,6 +62,11 @@ export class RebuildService implements OnApplicationBootstrap {
     const result = { ...report, durationMs: Date.now() - started };
     this.logger.log({ msg: 'projections rebuilt from the event log', ...result });
     return result;
+  }
+
+  /** The tables the event handlers write: each declares its own. */
+  private projections(): EntityTarget<ObjectLiteral>[] {
+    return [...new Set([...this.registry.all().values()].flatMap((handler) => handler.projections))];
   }
 
   private describe(manager: EntityManager, target: EntityTarget<ObjectLiteral>): Projection {

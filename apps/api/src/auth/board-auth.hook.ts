@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { sameSecret } from './constant-time.js';
 
 export const BOARD_USER = 'admin';
@@ -22,14 +22,18 @@ export function basicAuthValid(header: string | undefined, password: string): bo
 }
 
 /**
- * HTTP basic auth (user `admin`, ADMIN_PASSWORD) in front of Bull Board, as a Fastify onRequest hook:
- * it covers the board's own Fastify routes, which are not Nest routes and see no guard.
+ * HTTP basic auth (user `admin`, ADMIN_PASSWORD) in front of Bull Board. Its routes are Fastify's,
+ * not Nest's, and see no guard: each route registered under `route` gets the check as a hook of its
+ * own, so no other route pays for it. Call before the board registers its routes (app.init).
  */
 export function protectWithBasicAuth(fastify: FastifyInstance, route: string, password: string): void {
-  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
-    // The matched route, not the raw URL: the router decodes %-escapes that a prefix test on the URL would miss.
-    const protectedRoute = isUnder(request.routeOptions.url ?? '', route) || isUnder(request.url, route);
-    if (!protectedRoute || basicAuthValid(request.headers.authorization, password)) return done();
+  const check: onRequestHookHandler = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    if (basicAuthValid(request.headers.authorization, password)) return done();
     void reply.code(401).header('WWW-Authenticate', 'Basic realm="Bull Board", charset="UTF-8"').send({ error: 'unauthorized' });
+  };
+  fastify.addHook('onRoute', (routeOptions) => {
+    if (!isUnder(routeOptions.url, route)) return;
+    const own = routeOptions.onRequest;
+    routeOptions.onRequest = own === undefined ? [check] : [...(Array.isArray(own) ? own : [own]), check];
   });
 }

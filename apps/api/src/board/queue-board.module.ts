@@ -3,9 +3,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule, BullBoardModuleOptions } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import { ALL_QUEUES } from '@app/queue';
-
-/** Where Bull Board is served; basic auth is put in front of it in bootstrap (protectWithBasicAuth). */
-export const BOARD_ROUTE = '/admin/queues';
+import { BOARD_ROUTE } from './board-route.js';
 
 /** Bull Board over every queue of the service (QueueName), producer connections of the API process. */
 @Module({

@@ -1,22 +1,24 @@
+import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_ID_HEADER } from '@app/observability';
-
-/** Every response names the request id it was logged under (the caller's X-Request-Id when sane). */
-export function echoRequestIds(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-}
+import { refusalLine } from '../webhooks/refused-webhook.filter.js';
+import { WEBHOOK_PATH } from './body-parsers.js';
 
 /**
- * Once shutdown begins, every response still being sent says `Connection: close`. Without it, the
- * server's close waits for the clients to drop their keep-alive sockets (seconds, or a load
- * balancer's minutes).
+ * One hook on every response, Nest's own early answers included: it names the request id the
+ * request was logged under (the caller's X-Request-Id when sane), and once shutdown begins it says
+ * `Connection: close`, without which the server's close waits for clients to drop their keep-alive
+ * sockets (seconds, or a load balancer's minutes). A webhook turned away meanwhile (503: Flexport
+ * delivers it again) is logged.
  */
-export function closeConnectionsWhen(fastify: FastifyInstance, shuttingDown: () => boolean): void {
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (shuttingDown()) void reply.header('Connection', 'close');
+export function stampResponses(fastify: FastifyInstance, shuttingDown: () => boolean): void {
+  const logger = new Logger('Webhooks');
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (shuttingDown()) {
+      void reply.header('Connection', 'close');
+      if (reply.statusCode === 503 && request.routeOptions.url === WEBHOOK_PATH) logger.warn(refusalLine(request, 503, 'shutting down'));
+    }
     done(null, payload);
   });
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, UsePipes, ValidationError, ValidationPipe } from '@nestjs/common';
 
 function messages(errors: ValidationError[], path = ''): string[] {
   return errors.flatMap((error) => {
@@ -9,7 +9,7 @@ function messages(errors: ValidationError[], path = ''): string[] {
 }
 
 /** Params, query strings and bodies are validated against their DTO classes; unknown fields are a 400. */
-export function validationPipe(): ValidationPipe {
+function validationPipe(): ValidationPipe {
   return new ValidationPipe({
     transform: true,
     whitelist: true,
@@ -17,3 +17,9 @@ export function validationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new BadRequestException({ error: 'invalid_request', message: messages(errors) }),
   });
 }
+
+/**
+ * For the controllers whose routes take DTOs (read and admin API). Not global: the webhook route
+ * reads its raw body and has nothing to validate.
+ */
+export const ValidatedInput = () => UsePipes(validationPipe());

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
-import { DEAD_LETTER_REASONS } from '@app/database';
+import { DEAD_LETTER_REASONS } from '@app/processing';
 import { EventCategory } from '@app/flexport';
 import { EventCounter, HistogramSnapshot, LatencyHistogram, metricsKey, MetricsSnapshot, parseMetricsHash } from '@app/observability';
 import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';

@@ -5,9 +5,11 @@ import { found } from './not-found.js';
 import { BearerProtected, NotFound } from './read-api.decorators.js';
 import { EventIdParams, EventListQuery } from './read.dto.js';
 import { EventPage, EventView } from './views.js';
+import { ValidatedInput } from '../http/validation.js';
 
 @ApiTags('read')
 @BearerProtected()
+@ValidatedInput()
 @Controller('events')
 export class EventsController {
   constructor(private readonly events: EventsReader) {}

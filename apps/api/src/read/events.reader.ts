@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventJobData, eventJobId, EVENT_QUEUES } from '@app/queue';
-import { iso } from '@app/processing';
+import { iso } from '@app/database';
 import { decodeCursor, Page, pageOf } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
 import { QueueRegistry, withinMs } from '../queue-registry.js';

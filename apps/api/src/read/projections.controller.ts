@@ -5,9 +5,11 @@ import { ProjectionsReader } from './projections.reader.js';
 import { BearerProtected, NotFound } from './read-api.decorators.js';
 import { ContainerParams, IdParams } from './read.dto.js';
 import { BookingView, ContainerView, DocumentView, InvoiceView, PurchaseOrderView } from './views.js';
+import { ValidatedInput } from '../http/validation.js';
 
 @ApiTags('read')
 @BearerProtected()
+@ValidatedInput()
 @Controller()
 export class ProjectionsController {
   constructor(private readonly reader: ProjectionsReader) {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Location } from '@app/flexport';
-import { iso } from '@app/processing';
+import { iso } from '@app/database';
 import type { BookingView, ContainerView, DocumentView, InvoiceView, PurchaseOrderView } from './views.js';
 
 interface Written {

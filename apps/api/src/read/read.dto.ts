@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { EventCategory, MILESTONES } from '@app/flexport';
-import { EVENT_STATUSES } from '@app/database';
+import { EVENT_STATUSES } from '@app/processing';
 import { EmptyAsAbsent, PageQuery } from '../http/query.js';
 
 export class IdParams {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ShipmentsReadModule } from '@app/milestones';
+import { MilestonesModule } from '@app/milestones';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { QueueRegistry } from '../queue-registry.js';
 import { EventsController } from './events.controller.js';
@@ -8,9 +8,9 @@ import { ProjectionsController } from './projections.controller.js';
 import { ProjectionsReader } from './projections.reader.js';
 import { ShipmentsController } from './shipments.controller.js';
 
-/** The read API of CONTRACT §5: queries only, never a write. */
+/** The read API of README "Reading state": queries only, never a write. */
 @Module({
-  imports: [ShipmentsReadModule],
+  imports: [MilestonesModule],
   controllers: [ShipmentsController, ProjectionsController, EventsController],
   providers: [ApiTokenGuard, ProjectionsReader, EventsReader, QueueRegistry],
 })

@@ -7,9 +7,11 @@ import { found } from './not-found.js';
 import { BearerProtected, NotFound } from './read-api.decorators.js';
 import { IdParams, ShipmentListQuery } from './read.dto.js';
 import { ShipmentPage, ShipmentView } from './views.js';
+import { ValidatedInput } from '../http/validation.js';
 
 @ApiTags('read')
 @BearerProtected()
+@ValidatedInput()
 @Controller('shipments')
 export class ShipmentsController {
   constructor(private readonly shipments: ShipmentReader) {}

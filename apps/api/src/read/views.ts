@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EventCategory, MILESTONES } from '@app/flexport';
-import { EVENT_STATUSES } from '@app/database';
+import { EVENT_STATUSES } from '@app/processing';
 
 const nullableString = { type: String, nullable: true } as const;
 const nullableTime = { type: String, format: 'date-time', nullable: true } as const;

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { FlexportSignatureGuard } from './flexport-signature.guard.js';
 import { IntakeService } from './intake.service.js';
+import { WebhooksController } from './webhooks.controller.js';
 
-/** The intake's service; its route is registered on Fastify directly (see webhook.route.ts). */
+/** Flexport's webhooks: the controller behind its signature guard, and the intake that queues each event. */
 @Module({
-  providers: [IntakeService],
+  controllers: [WebhooksController],
+  providers: [IntakeService, FlexportSignatureGuard],
   exports: [IntakeService],
 })
 export class WebhooksModule {}

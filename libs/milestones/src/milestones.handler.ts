@@ -1,10 +1,14 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventCategory, Location, Milestone, NormalizedEvent } from '@app/flexport';
-import { EventHandler, FieldVersions, iso, lockOrder, queryRows } from '@app/processing';
+import { iso, lockOrder, queryRows } from '@app/database';
+import { EventCategory, InvalidEventError, Location, Milestone, NormalizedEvent } from '@app/flexport';
+import { EventHandler, HandlesEvents } from '@app/processing';
+import type { FieldVersions } from '@app/versions';
 import { MILESTONE_LISTENER } from './milestone-listener.js';
 import type { MilestoneListener, RecordedMilestone } from './milestone-listener.js';
+import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
 import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
+import { ShipmentEntity } from './shipment.entity.js';
 
 interface ShipmentRow {
   status: Milestone | null;
@@ -38,7 +42,7 @@ function toState(row: ShipmentRow): ShipmentState {
 function shipmentFacts(event: NormalizedEvent) {
   const { facts } = event;
   if (facts.category !== EventCategory.Milestone && facts.category !== EventCategory.Transit) {
-    throw new Error(`MilestonesService cannot apply a ${facts.category} event`);
+    throw new InvalidEventError(`MilestonesHandler cannot apply a ${facts.category} event`);
   }
   return facts;
 }
@@ -47,11 +51,12 @@ function shipmentFacts(event: NormalizedEvent) {
  * Applies milestone and transit events to the shipments projection and its milestone history.
  * Concurrent workers on one shipment are serialised by the shipment row's lock (created if need be
  * with INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE), so no update is lost.
- * The history and the listener's writes happen under that lock too.
+ * Not a ProjectionHandler: a milestone writes the shipment row, its history and the listener's rows
+ * under that one lock, where the one-table machinery writes a single table.
  */
-@Injectable()
-export class MilestonesService implements EventHandler {
-  readonly categories = [EventCategory.Milestone, EventCategory.Transit] as const;
+@HandlesEvents(EventCategory.Milestone, EventCategory.Transit)
+export class MilestonesHandler implements EventHandler {
+  readonly projections = [ShipmentEntity, ShipmentMilestoneEntity];
 
   constructor(@Optional() @Inject(MILESTONE_LISTENER) private readonly listener?: MilestoneListener) {}
 

@@ -3,7 +3,7 @@ import { catalogueRank } from '@app/flexport';
 /**
  * The version an event gives the fields it sets. For each field the event with the greatest
  * version wins: latest occurredAt, then the later name in catalogue order, then the larger eventId
- * (CONTRACT §4). Comparing versions, never arrival order, makes state a function of the event set.
+ * (README "Processing rules"). Comparing versions, never arrival order, makes state a function of the event set.
  */
 export interface EventVersion {
   occurredAt: string;

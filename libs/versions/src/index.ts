@@ -1,0 +1,2 @@
+export * from './event-version.js';
+export * from './field-versions.js';
