@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QueueUnavailableError } from './intake.service.js';
+import { QueueUnavailableError } from '@app/intake';
 
 export const RETRY_AFTER_SECONDS = 5;
 

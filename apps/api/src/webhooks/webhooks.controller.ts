@@ -12,8 +12,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { IntakeResult, IntakeService } from '@app/intake';
 import { FlexportSignatureGuard } from './flexport-signature.guard.js';
-import { IntakeResult, IntakeService } from './intake.service.js';
 import { QueueUnavailableFilter } from './queue-unavailable.filter.js';
 import { rawBodyOf } from './raw-body.js';
 import { WebhookAccepted, WebhookError, WebhookQuarantined } from './webhook-responses.js';

@@ -1,0 +1,2 @@
+export * from './intake.module.js';
+export * from './intake.service.js';
