@@ -279,6 +279,7 @@ describe('operations: health and shutdown (API alone)', () => {
       category: 'container',
       name: 'container_loaded',
       processedAt: null,
+      source: 'webhook',
     });
   });
 
