@@ -111,6 +111,7 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
         'unknown-events',
         'quarantine',
         'notifications',
+        'reconcile',
       ]) {
         for (const state of ['waiting', 'active', 'delayed', 'failed']) {
           expect(metrics.get(`flexport_queue_jobs{queue="${queue}",state="${state}"}`)).toEqual(expect.any(Number));
