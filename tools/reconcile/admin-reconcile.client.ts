@@ -44,7 +44,7 @@ export class AdminReconcileClient {
     if (!isObject(body) || typeof body.status !== 'string' || !STATUSES.has(body.status)) {
       throw new AdminApiError(`GET ${path} answered a run without a known status: ${preview(body)}`, status);
     }
-    const view = { runId, listed: 0, alreadyKnown: 0, queued: 0, pages: 0, startedAt: '', finishedAt: null, ...body } as ReconcileRunView;
+    const view = { runId, listed: 0, alreadyKnown: 0, queued: 0, pages: 0, startedAt: null, finishedAt: null, ...body } as ReconcileRunView;
     for (const count of COUNTS) if (typeof view[count] !== 'number') view[count] = Number(view[count]) || 0;
     return view;
   }
