@@ -151,6 +151,8 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
           '/admin/dead-letters/{eventId}/replay',
           '/admin/replay',
           '/admin/rebuild',
+          '/admin/reconcile',
+          '/admin/reconcile/{runId}',
           '/admin/queues',
           '/health/live',
           '/health/ready',
@@ -161,6 +163,9 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       expect(JSON.stringify(document.paths['/webhooks/flexport'].post.responses['200'])).toContain('WebhookQuarantined');
       expect(document.paths['/shipments/{id}'].get.security).toEqual([{ bearer: [] }]);
       expect(Object.keys(document.paths['/shipments/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
+      expect(Object.keys(document.paths['/admin/reconcile'].post.responses)).toEqual(
+        expect.arrayContaining(['202', '400', '401', '409', '503']),
+      );
     });
   });
 
