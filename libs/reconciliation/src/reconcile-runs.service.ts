@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { TypedConfigService } from '@app/config';
 import { JobName, QueueName, REDIS } from '@app/queue';
-import { RECONCILE_JOB_OPTIONS, ReconcileJobData, ReconcileJobProgress, ReconcileJobResult, ReconcileTrigger } from './reconcile-job.js';
+import { RECONCILE_JOB_OPTIONS, ReconcileJobData, ReconcileJobProgress, ReconcileJobResult } from './reconcile-job.js';
 import type { ReconcileAccepted, ReconcileRunStatus, ReconcileRunView } from './reconcile-run.js';
 import { ReconciliationDisabledError } from './reconcile.runner.js';
 import type { ReconcileWindow } from './reconcile-window.js';
@@ -67,10 +67,10 @@ export class ReconcileRuns {
   }
 
   /** Queues a run over `window` under a fresh run id. Throws when reconciliation is off or Redis did not take it. */
-  async start(window: ReconcileWindow, trigger: ReconcileTrigger = 'admin'): Promise<ReconcileAccepted> {
+  async start(window: ReconcileWindow): Promise<ReconcileAccepted> {
     if (!this.enabled) throw new ReconciliationDisabledError();
     const runId = `reconcile-${randomUUID()}`;
-    const data: ReconcileJobData = { trigger, from: window.from.toISOString(), to: window.to.toISOString() };
+    const data: ReconcileJobData = { trigger: 'admin', from: window.from.toISOString(), to: window.to.toISOString() };
     try {
       if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
       await this.queue.add(JobName.Reconcile, data, { ...RECONCILE_JOB_OPTIONS, jobId: runId });
@@ -79,7 +79,7 @@ export class ReconcileRuns {
       this.logger.error({ msg: 'reconcile run not queued: redis unavailable', error: message });
       throw new ReconcileQueueUnavailableError(message);
     }
-    this.logger.log({ msg: 'reconcile run queued', runId, trigger, from: data.from, to: data.to });
+    this.logger.log({ msg: 'reconcile run queued', runId, from: data.from, to: data.to });
     return { runId, status: 'running', from: data.from!, to: data.to! };
   }
 

@@ -24,7 +24,7 @@ export function failureReason(error: unknown): ReconcileFailureReason {
   return 'error';
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Runs one reconciliation job: the window (a scheduled run's lookback up to now, or the one the
@@ -74,7 +74,7 @@ export class ReconcileProcessor extends WorkerHost {
       const reason = failureReason(error);
       this.metrics.count(EventCounter.ReconcileRuns, 'failed');
       this.metrics.count(EventCounter.ReconcileFailures, reason);
-      this.logger.error({ msg: 'reconcile run failed', reason, error: describe(error), ...line() });
+      this.logger.error({ msg: 'reconcile run failed', reason, error: messageOf(error), ...line() });
       throw error;
     }
     this.metrics.count(EventCounter.ReconcileRuns, 'succeeded');
