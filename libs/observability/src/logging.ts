@@ -57,6 +57,9 @@ export function secretValues(config: AppConfig): string[] {
   add(config.apiToken);
   add(config.adminPassword);
   add(config.notifySigningSecret);
+  const flexport = config.reconciliation.credentials;
+  if (flexport?.kind === 'token') add(flexport.token);
+  if (flexport?.kind === 'oauth') add(flexport.clientSecret);
   for (const url of [config.databaseUrl, config.redisUrl]) {
     try {
       add(decodeURIComponent(new URL(url).password));

@@ -2,10 +2,12 @@ import {
   bucketIndex,
   counterField,
   EventCounter,
+  gaugeField,
   histogramFields,
   LATENCY_BUCKETS_SECONDS,
   LatencyHistogram,
   parseMetricsHash,
+  ServiceGauge,
 } from './metric-store.js';
 
 describe('the Redis metrics hash', () => {
@@ -41,5 +43,10 @@ describe('the Redis metrics hash', () => {
     expect(le(0.25)).toBe(3);
     expect(le(3600)).toBe(3);
     expect(histogram!.buckets[LATENCY_BUCKETS_SECONDS.length]).toBe(4);
+  });
+
+  it('reads gauges back as set, and skips unknown ones', () => {
+    const snapshot = parseMetricsHash({ [gaugeField(ServiceGauge.ReconcileLastSuccess)]: '1772323200.5', 'g|not_a_gauge': '1' });
+    expect(snapshot.gauges).toEqual(new Map([[ServiceGauge.ReconcileLastSuccess, 1772323200.5]]));
   });
 });

@@ -24,6 +24,20 @@ export enum EventCounter {
   DeadLettered = 'dead_lettered',
   /** Runs of an event the log already held as done (redelivery, replay of a processed event), by category. */
   Redelivered = 'redelivered',
+  /** Reconciliation runs that ended, by result (succeeded / failed). */
+  ReconcileRuns = 'reconcile_runs',
+  /** Failed reconciliation runs, by reason. */
+  ReconcileFailures = 'reconcile_failures',
+  /** Events Flexport's Events API listed to reconciliation runs, by category. */
+  ReconcileListed = 'reconcile_listed',
+  /** Listed events the service did not have, queued by a reconciliation run, by category. */
+  ReconcileMissing = 'reconcile_missing',
+}
+
+/** Values that are set, not added to: the latest write wins. */
+export enum ServiceGauge {
+  /** Unix time (seconds) a reconciliation run last succeeded. */
+  ReconcileLastSuccess = 'reconcile_last_success',
 }
 
 export enum LatencyHistogram {
@@ -37,6 +51,7 @@ export enum LatencyHistogram {
 export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] as const;
 
 export const counterField = (counter: EventCounter, label: string): string => `c|${counter}|${label}`;
+export const gaugeField = (gauge: ServiceGauge): string => `g|${gauge}`;
 
 export function bucketIndex(seconds: number): number {
   const index = LATENCY_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
@@ -59,6 +74,7 @@ export interface HistogramSnapshot {
 export interface MetricsSnapshot {
   counters: Map<EventCounter, Map<string, number>>;
   histograms: Map<LatencyHistogram, Map<string, HistogramSnapshot>>;
+  gauges: Map<ServiceGauge, number>;
 }
 
 /** Reads the hash (HGETALL) back into counters and cumulative histograms; unknown fields are skipped. */
@@ -67,6 +83,8 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
   const histograms = new Map<LatencyHistogram, Map<string, HistogramSnapshot>>();
   const counterNames = new Set<string>(Object.values(EventCounter));
   const histogramNames = new Set<string>(Object.values(LatencyHistogram));
+  const gauges = new Map<ServiceGauge, number>();
+  const gaugeNames = new Set<string>(Object.values(ServiceGauge));
   for (const [field, raw] of Object.entries(hash)) {
     const value = Number(raw);
     if (!Number.isFinite(value)) continue;
@@ -75,6 +93,8 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
       const counter = parts[1] as EventCounter;
       if (!counters.has(counter)) counters.set(counter, new Map());
       counters.get(counter)!.set(parts[2], value);
+    } else if (parts[0] === 'g' && parts.length === 2 && gaugeNames.has(parts[1])) {
+      gauges.set(parts[1] as ServiceGauge, value);
     } else if (parts[0] === 'h' && parts.length === 4 && histogramNames.has(parts[1])) {
       const histogram = parts[1] as LatencyHistogram;
       if (!histograms.has(histogram)) histograms.set(histogram, new Map());
@@ -94,5 +114,5 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
       for (let i = 1; i < entry.buckets.length; i++) entry.buckets[i] += entry.buckets[i - 1];
     }
   }
-  return { counters, histograms };
+  return { counters, histograms, gauges };
 }

@@ -37,13 +37,13 @@ export class EventPipeline {
 
   /** For queue processors. An invalid event is dead-lettered and the job failed with UnrecoverableError. */
   async process(job: Job<EventJobData>): Promise<ProcessOutcome> {
-    const { eventId, envelope, receivedAt } = job.data ?? {};
+    const { eventId, envelope, receivedAt, source } = job.data ?? {};
     if (typeof eventId !== 'string' || !isPlainObject(envelope) || typeof envelope.type !== 'string' || typeof receivedAt !== 'string') {
       throw new UnrecoverableError(`job ${job.id} is not an event job`);
     }
     const attempt = job.attemptsMade + 1;
     const outcome = await this.submit(
-      { eventId, envelope, receivedAt },
+      { eventId, envelope, receivedAt, source: source === 'reconcile' ? source : 'webhook' },
       { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false },
     );
     if (outcome === 'dead') throw new UnrecoverableError(`event ${eventId} is dead-lettered: it can never apply`);
@@ -108,7 +108,16 @@ export class EventPipeline {
     }
     // What eventRecord() would give, without classifying the envelope a second time.
     const { eventId, type, category, name, occurredAt, receivedAt } = event;
-    const record: EventRecord = { eventId, type, category, name, occurredAt, receivedAt, payload: input.envelope };
+    const record: EventRecord = {
+      eventId,
+      type,
+      category,
+      name,
+      occurredAt,
+      receivedAt,
+      payload: input.envelope,
+      source: input.source ?? 'webhook',
+    };
     const owner: EventHandler | null | undefined = category === EventCategory.Unknown ? null : this.registry.resolve(category);
     if (owner === undefined) return this.single.run(input, context, started);
     return new Promise((resolve, reject) => this.batches.add({ input, context, started, record, event, owner, resolve, reject }));

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QueueUnavailableError } from './intake.service.js';
+import { QueueUnavailableError } from '@app/intake';
 
 export const RETRY_AFTER_SECONDS = 5;
 

@@ -12,8 +12,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { IntakeResult, IntakeService } from '@app/intake';
 import { FlexportSignatureGuard } from './flexport-signature.guard.js';
-import { IntakeResult, IntakeService } from './intake.service.js';
 import { WEBHOOK_PATH } from '../http/body-parsers.js';
 import { RawBody } from './raw-body.decorator.js';
 import { WebhookErrorsFilter } from './webhook-errors.filter.js';
