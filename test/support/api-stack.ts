@@ -7,6 +7,7 @@ import { ServiceProcess, startService, uniquePrefix } from './service-process.js
 export const E2E_SECRETS = {
   webhookSecret: 'whsec_e2e_5b2e9a71c4d8f03e',
   apiToken: 'e2e-api-token-3f9c1b7d2a6e4085',
+  adminApiToken: 'e2e-admin-api-token-c81d5e0b94a7',
   adminPassword: 'e2e-admin-password-8d41c2f7a9',
 } as const;
 
@@ -36,6 +37,7 @@ export async function startApiStack(
     QUEUE_PREFIX: prefix,
     FLEXPORT_WEBHOOK_SECRETS: E2E_SECRETS.webhookSecret,
     API_TOKEN: E2E_SECRETS.apiToken,
+    ADMIN_API_TOKEN: E2E_SECRETS.adminApiToken,
     ADMIN_PASSWORD: E2E_SECRETS.adminPassword,
     ...env,
   };

@@ -55,7 +55,9 @@ export function secretValues(config: AppConfig): string[] {
   };
   for (const secret of config.webhookSecrets) add(secret);
   add(config.apiToken);
+  add(config.adminApiToken);
   add(config.adminPassword);
+  add(config.metricsToken);
   add(config.notifySigningSecret);
   for (const url of [config.databaseUrl, config.redisUrl]) {
     try {

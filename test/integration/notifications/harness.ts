@@ -21,7 +21,8 @@ import { ProcessingModule, UnknownEventsProcessor } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, EventJobData, JobName, QueueModule } from '@app/queue';
 import { TEST_REDIS_URL } from '../../support/redis.js';
 
-export const SIGNING_SECRET = 'whsec_notify_test';
+/** Standard Webhooks' format: whsec_ + base64 of 32 bytes. */
+export const SIGNING_SECRET = `whsec_${Buffer.from('integration notify secret, 32 b!').toString('base64')}`;
 
 /** Small delays for tests; the production policy (attempts, retention) is kept otherwise. */
 export function fastRetries(attempts: number, delay = 50): DefaultJobOptions {
