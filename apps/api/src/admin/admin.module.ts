@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AdminRunsModule } from '@app/admin-runs';
 import { BookingsModule } from '@app/bookings';
 import { ContainersModule } from '@app/containers';
 import { DocumentsModule } from '@app/documents';
 import { InvoicesModule } from '@app/invoices';
 import { MilestonesModule } from '@app/milestones';
 import { PurchaseOrdersModule } from '@app/purchase-orders';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { QueueRegistry } from '../queue-registry.js';
 import { AdminController } from './admin.controller.js';
 import { DeadLettersReader } from './dead-letters.reader.js';
@@ -17,8 +17,8 @@ import { ReplayService } from './replay.service.js';
  * rebuild re-applies; their queue consumers do not run in the API process (QueueModule.forRole).
  */
 @Module({
-  imports: [MilestonesModule, BookingsModule, PurchaseOrdersModule, InvoicesModule, DocumentsModule, ContainersModule],
+  imports: [AdminRunsModule, MilestonesModule, BookingsModule, PurchaseOrdersModule, InvoicesModule, DocumentsModule, ContainersModule],
   controllers: [AdminController],
-  providers: [ApiTokenGuard, QueueRegistry, DeadLettersReader, ReplayService, RebuildService],
+  providers: [QueueRegistry, DeadLettersReader, ReplayService, RebuildService],
 })
 export class AdminModule {}

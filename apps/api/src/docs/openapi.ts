@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ADMIN_TOKEN_SCHEME } from '../auth/admin-token.guard.js';
 import { API_TOKEN_SCHEME } from '../auth/api-token.guard.js';
+import { METRICS_TOKEN_SCHEME } from '../auth/metrics-token.guard.js';
 import { BOARD_ROUTE } from '../board/board-route.js';
 
 export const DOCS_PATH = 'docs';
+export const DOCS_ROUTE = `/${DOCS_PATH}`;
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
 
 /** Bull Board's routes are Fastify's, not Nest's: described here so that /docs covers every route. */
@@ -31,7 +34,9 @@ export function setupOpenApi(app: INestApplication): void {
         'invoices, documents and containers. Times are ISO-8601 UTC; money is a decimal string with a currency code.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API_TOKEN' }, API_TOKEN_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API_TOKEN (read API)' }, API_TOKEN_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN (admin API)' }, ADMIN_TOKEN_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when set' }, METRICS_TOKEN_SCHEME)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'user `admin`, password ADMIN_PASSWORD' }, 'board')
     .build();
   const build = () => describeBoard(SwaggerModule.createDocument(app, config));

@@ -1,13 +1,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 
 export const WEBHOOK_PATH = '/webhooks/flexport';
 
 type ParserError = Error & { statusCode?: number };
 
+/** `application/json` and `application/<anything>+json`, with parameters such as a charset. */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const essence = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return essence === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(essence);
+}
+
+function refusal(statusCode: number, message: string): ParserError {
+  const error: ParserError = new Error(message);
+  error.statusCode = statusCode;
+  return error;
+}
+
 /**
  * One parser for every content type. The webhook route gets the untouched bytes, because the
  * signature is computed over them and a body that is not JSON must still reach quarantine.
- * Other routes get JSON, or a 400 when it does not parse. Fastify enforces the body limit (413).
+ * Every other route changes state only from a JSON body: any other content type is a 415, so a
+ * cross-site form (which can only send text/plain, urlencoded or multipart without a preflight)
+ * cannot drive it. JSON is parsed as Fastify's own parser does, refusing `__proto__` and
+ * `constructor.prototype` keys (prototype poisoning) with a 400. Fastify enforces the body limit (413).
  */
 export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeAllContentTypeParsers();
@@ -17,13 +33,14 @@ export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number)
     (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
       if (request.routeOptions.url === WEBHOOK_PATH) return done(null, bytes);
+      if (!isJsonContentType(request.headers['content-type'])) {
+        return done(refusal(415, 'Request bodies must be application/json'));
+      }
       if (bytes.length === 0) return done(null, undefined);
       try {
-        done(null, JSON.parse(bytes.toString('utf8')));
+        done(null, secureJson.parse(bytes.toString('utf8'), null, { protoAction: 'error', constructorAction: 'error' }));
       } catch {
-        const error: ParserError = new Error('Request body is not valid JSON');
-        error.statusCode = 400;
-        done(error);
+        done(refusal(400, 'Request body is not valid JSON'));
       }
     },
   );

@@ -66,7 +66,21 @@ export class MetricsService {
       'Webhooks refused for a missing or wrong signature.',
       'reason',
       EventCounter.SignatureRejected,
-      ['missing', 'invalid'],
+      ['missing', 'invalid', 'sha1_refused'],
+    );
+    this.labelledCounter(
+      'flexport_webhooks_legacy_signature_total',
+      'Webhooks signed only with the legacy HMAC-SHA1 X-Hub-Signature, by outcome (refused when ACCEPT_SHA1_SIGNATURES=false).',
+      'outcome',
+      EventCounter.LegacySignature,
+      ['accepted', 'refused'],
+    );
+    this.labelledCounter(
+      'flexport_notifications_dropped_total',
+      'Notification jobs dropped unsent: their URL is not (or no longer) in NOTIFY_WEBHOOK_URLS.',
+      'reason',
+      EventCounter.NotificationDropped,
+      ['url_not_configured'],
     );
     this.labelledCounter(
       'flexport_webhooks_quarantined_total',

@@ -6,6 +6,8 @@ import { CreateInvoices1795800001200 } from './1795800001200-CreateInvoices.js';
 import { CreateDocuments1795800001300 } from './1795800001300-CreateDocuments.js';
 import { CreateContainers1795800001400 } from './1795800001400-CreateContainers.js';
 import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifications.js';
+import { CreateAdminRuns1795800006000 } from './1795800006000-CreateAdminRuns.js';
+import { IndexOpenDeadLetters1795800006100 } from './1795800006100-IndexOpenDeadLetters.js';
 
 /** Every committed migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   CreateDocuments1795800001300,
   CreateContainers1795800001400,
   CreateNotifications1795800002000,
+  CreateAdminRuns1795800006000,
+  IndexOpenDeadLetters1795800006100,
 ];
