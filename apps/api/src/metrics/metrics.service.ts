@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
-import { DEAD_LETTER_REASONS } from '@app/processing';
+import { DEAD_LETTER_REASONS, OPEN_DEAD_LETTER_COUNTS_SQL } from '@app/processing';
 import { EventCategory } from '@app/flexport';
 import { EventCounter, HistogramSnapshot, LatencyHistogram, metricsKey, MetricsSnapshot, parseMetricsHash } from '@app/observability';
 import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';
@@ -162,7 +162,7 @@ export class MetricsService {
       ).then((entries) => new Map(entries)),
       withinMs(
         SOURCE_TIMEOUT_MS,
-        this.dataSource.query('SELECT reason, count(*)::int AS n FROM dead_letters WHERE resolved_at IS NULL GROUP BY reason'),
+        this.dataSource.query(OPEN_DEAD_LETTER_COUNTS_SQL),
         'postgres',
       ).then((rows: { reason: string; n: number }[]) => new Map(rows.map((row) => [row.reason, row.n]))),
     ]);
