@@ -176,6 +176,7 @@ describe('safe by default: credentials, limits, headers, bodies and timeouts', (
           body: window,
         });
         expect(response.status).toBe(415);
+        expect(await response.json()).toMatchObject({ error: 'unsupported_media_type' });
       },
     );
 

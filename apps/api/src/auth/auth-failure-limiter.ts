@@ -33,18 +33,21 @@ export class AuthFailureLimiter implements OnModuleInit {
     this.max = config.get('app', { infer: true }).authFailuresPerMinute;
   }
 
-  async onModuleInit(): Promise<void> {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // global: false adds no hook to any route; the limiter is only called from here.
-    if (!fastify.hasDecorator('createRateLimit')) await fastify.register(fastifyRateLimit, { global: false });
-    this.limit = fastify.createRateLimit({ max: this.max, timeWindow: WINDOW_MS });
+  onModuleInit(): void {
+    // global: false adds no hook to any route; the limiter is only called from here. Not awaited: that
+    // would load Fastify's plugins and build the routes now, before Nest has set its error handler.
+    void this.fastify().register(fastifyRateLimit, { global: false });
   }
 
   /** Records one failed authentication of `request`'s address. */
   async failed(request: FastifyRequest): Promise<FailureVerdict> {
-    if (!this.limit) throw new Error('AuthFailureLimiter used before module init');
+    this.limit ??= this.fastify().createRateLimit({ max: this.max, timeWindow: WINDOW_MS });
     const result = await this.limit(request);
     if (result.isAllowed) return { exceeded: false, retryAfterSeconds: 0 };
     return { exceeded: result.isExceeded, retryAfterSeconds: result.ttlInSeconds };
+  }
+
+  private fastify(): FastifyInstance {
+    return this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
   }
 }

@@ -1,9 +1,8 @@
+import { BadRequestException, HttpException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 
 export const WEBHOOK_PATH = '/webhooks/flexport';
-
-type ParserError = Error & { statusCode?: number };
 
 /** `application/json` and `application/<anything>+json`, with parameters such as a charset. */
 export function isJsonContentType(contentType: string | undefined): boolean {
@@ -11,10 +10,12 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return essence === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(essence);
 }
 
-function refusal(statusCode: number, message: string): ParserError {
-  const error: ParserError = new Error(message);
-  error.statusCode = statusCode;
-  return error;
+/**
+ * Nest's own exception, so that Nest's filters answer it on Nest's routes; with `statusCode` as
+ * well, which the board's (Fastify) error handler reads.
+ */
+function refusal(exception: HttpException): HttpException {
+  return Object.assign(exception, { statusCode: exception.getStatus() });
 }
 
 /**
@@ -34,13 +35,18 @@ export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number)
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
       if (request.routeOptions.url === WEBHOOK_PATH) return done(null, bytes);
       if (!isJsonContentType(request.headers['content-type'])) {
-        return done(refusal(415, 'Request bodies must be application/json'));
+        return done(
+          refusal(
+            new UnsupportedMediaTypeException({ error: 'unsupported_media_type', message: 'request bodies must be application/json' }),
+          ),
+        );
       }
       if (bytes.length === 0) return done(null, undefined);
       try {
         done(null, secureJson.parse(bytes.toString('utf8'), null, { protoAction: 'error', constructorAction: 'error' }));
       } catch {
-        done(refusal(400, 'Request body is not valid JSON'));
+        // Invalid JSON, or a __proto__ / constructor.prototype key (prototype poisoning).
+        done(refusal(new BadRequestException({ error: 'invalid_request', message: ['the request body is not acceptable JSON'] })));
       }
     },
   );

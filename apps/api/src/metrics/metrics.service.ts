@@ -160,11 +160,9 @@ export class MetricsService {
         SOURCE_TIMEOUT_MS,
         Promise.all(ALL_QUEUES.map(async (name) => [name, await this.queues.get(name).getJobCounts(...QUEUE_STATES)] as const)),
       ).then((entries) => new Map(entries)),
-      withinMs(
-        SOURCE_TIMEOUT_MS,
-        this.dataSource.query(OPEN_DEAD_LETTER_COUNTS_SQL),
-        'postgres',
-      ).then((rows: { reason: string; n: number }[]) => new Map(rows.map((row) => [row.reason, row.n]))),
+      withinMs(SOURCE_TIMEOUT_MS, this.dataSource.query(OPEN_DEAD_LETTER_COUNTS_SQL), 'postgres').then(
+        (rows: { reason: string; n: number }[]) => new Map(rows.map((row) => [row.reason, row.n])),
+      ),
     ]);
     for (const failed of [events, queues, deadLetters].filter((r) => r.status === 'rejected')) {
       this.logger.warn({ msg: 'metrics source unavailable', error: String((failed as PromiseRejectedResult).reason) });
