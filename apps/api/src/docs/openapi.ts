@@ -15,10 +15,14 @@ function describeBoard(document: OpenAPIObject): OpenAPIObject {
     get: {
       tags: ['operations'],
       summary: 'Bull Board: every queue, its jobs and failures (HTML; its assets and JSON API live below this path).',
+      description:
+        'Read-only unless BOARD_READ_ONLY=false: every route below this path that is not a GET answers 403 ' +
+        '`{"error":"board_read_only"}`. When writable, request bodies must be application/json (415 otherwise).',
       security: [{ board: [] }],
       responses: {
         '200': { description: 'The dashboard.', content: { 'text/html': { schema: { type: 'string' } } } },
         '401': { description: 'Missing or wrong credentials (user `admin`, password ADMIN_PASSWORD); carries WWW-Authenticate.' },
+        '429': { description: 'Too many failed authentications from this address this minute; carries Retry-After.' },
       },
     },
   };
