@@ -206,6 +206,8 @@ describe('safe by default: credentials, limits, headers, bodies and timeouts', (
         body,
       });
       expect(response.status).toBe(400);
+      // Refused by the parser itself, before validation could see the key.
+      expect(await response.json()).toMatchObject({ error: 'invalid_request', message: ['the request body is not acceptable JSON'] });
     });
 
     it('still takes a webhook body of any content type (quarantined when signed but not an event)', async () => {
