@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { RunContext, throwIfStopped } from '@app/admin-runs';
 import { queryRows } from '@app/database';
-import { Envelope, normalizeEvent } from '@app/flexport';
+import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
 import { HandlerRegistry } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
 
@@ -80,9 +80,11 @@ export class RebuildService implements OnApplicationBootstrap {
     return report;
   }
 
-  /** The tables the event handlers write: each declares its own. */
+  /** The tables the event handlers declare as derived from the event log, in one order (by name). */
   private projections(): EntityTarget<ObjectLiteral>[] {
-    return [...new Set([...this.registry.all().values()].flatMap((handler) => handler.projections))];
+    const tables = new Set([...this.registry.all().values()].flatMap((handler) => handler.projections));
+    const name = (target: EntityTarget<ObjectLiteral>) => this.dataSource.getMetadata(target).tableName;
+    return [...tables].sort((a, b) => name(a).localeCompare(name(b)));
   }
 
   private describe(target: EntityTarget<ObjectLiteral>): Projection {
@@ -149,6 +151,8 @@ export class RebuildService implements OnApplicationBootstrap {
 
   private async apply(manager: EntityManager, row: { event_id: string; payload: Envelope; received_at: Date }): Promise<void> {
     const event = normalizeEvent(row.payload, row.event_id, row.received_at.toISOString());
+    // Processed under an older catalogue, unknown to today's: it changes no projection.
+    if (event.category === EventCategory.Unknown) return;
     const handler = this.registry.resolve(event.category);
     if (!handler) throw new Error(`no handler for category ${event.category} (event ${row.event_id})`);
     await handler.apply(manager, event);
