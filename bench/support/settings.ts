@@ -17,7 +17,9 @@ export function serviceEnv(redisUrl: string, queuePrefix: string, databaseUrl: s
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: queuePrefix,
     FLEXPORT_WEBHOOK_SECRETS: BENCH_SECRET,
-    API_TOKEN: 'bench-api-token',
+    // Production wants credentials of 16 characters or more, all different.
+    API_TOKEN: 'bench-read-api-token',
+    ADMIN_API_TOKEN: 'bench-admin-api-token',
     ADMIN_PASSWORD: 'bench-admin-password',
     LOG_LEVEL: 'info',
   };

@@ -41,6 +41,12 @@ function bookingEnvelope(id: string, bookingId: string, type: 'booking.confirmed
   return { id, type, data: { booking_id: bookingId, shipment_id: 'SHP-REPLAY', occurred_at: occurredAt } };
 }
 
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  const value = await work();
+  return { value, ms: Date.now() - started };
+}
+
 describe('admin API', () => {
   let stack: ApiStack;
   const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => stack.db.dataSource.query(text, params);
@@ -87,7 +93,7 @@ describe('admin API', () => {
 
   describe('GET /admin/dead-letters', () => {
     it('lists invalid events and quarantined bodies with eventId, reason, lastError and receivedAt', async () => {
-      const page = await stack.client.json<Page<DeadLetter>>('/admin/dead-letters');
+      const page = await stack.client.adminJson<Page<DeadLetter>>('/admin/dead-letters');
       expect(page.nextCursor).toBeNull();
       const invalid = page.items.find((entry) => entry.eventId === 'evt_admin_invalid');
       expect(invalid).toMatchObject({ reason: 'invalid_event', lastError: expect.stringContaining('teleported'), resolvedAt: null });
@@ -97,12 +103,12 @@ describe('admin API', () => {
     });
 
     it('pages one entry at a time and filters by reason', async () => {
-      const first = await stack.client.json<Page<DeadLetter>>('/admin/dead-letters?limit=1');
+      const first = await stack.client.adminJson<Page<DeadLetter>>('/admin/dead-letters?limit=1');
       expect(first.items).toHaveLength(1);
-      const second = await stack.client.json<Page<DeadLetter>>(`/admin/dead-letters?limit=1&cursor=${first.nextCursor}`);
+      const second = await stack.client.adminJson<Page<DeadLetter>>(`/admin/dead-letters?limit=1&cursor=${first.nextCursor}`);
       expect(second.items).toHaveLength(1);
       expect(second.items[0].id).not.toBe(first.items[0].id);
-      const quarantined = await stack.client.json<Page<DeadLetter>>('/admin/dead-letters?reason=quarantined');
+      const quarantined = await stack.client.adminJson<Page<DeadLetter>>('/admin/dead-letters?reason=quarantined');
       expect(quarantined.items.map((entry) => entry.reason)).toEqual(['quarantined']);
     });
   });
@@ -110,7 +116,7 @@ describe('admin API', () => {
   describe('POST /admin/dead-letters/:eventId/replay', () => {
     it('answers 404 for an event that is not dead-lettered, and for an unknown one', async () => {
       for (const eventId of ['evt_01JD7QN0W4H6J8K2L5P7R9T3VX', 'evt_never_seen']) {
-        const response = await stack.client.post(`/admin/dead-letters/${eventId}/replay`);
+        const response = await stack.client.adminPost(`/admin/dead-letters/${eventId}/replay`);
         expect(response.status).toBe(404);
         expect(await response.json()).toMatchObject({ error: 'not_found' });
       }
@@ -121,7 +127,7 @@ describe('admin API', () => {
       await seedDeadEvent(envelope, 'booking', 'booking_confirmed');
       expect((await stack.client.get('/bookings/BKG-EXHAUSTED')).status).toBe(404);
 
-      const response = await stack.client.post('/admin/dead-letters/evt_admin_exhausted/replay');
+      const response = await stack.client.adminPost('/admin/dead-letters/evt_admin_exhausted/replay');
       expect(response.status).toBe(202);
       const result = (await response.json()) as Record<string, string>;
       expect(result).toMatchObject({ eventId: 'evt_admin_exhausted', status: 'queued', previousStatus: 'dead' });
@@ -135,13 +141,13 @@ describe('admin API', () => {
       expect(entry.replay_count).toBe(1);
       expect(entry.resolved_at).not.toBeNull();
 
-      const again = await stack.client.post('/admin/dead-letters/evt_admin_exhausted/replay');
+      const again = await stack.client.adminPost('/admin/dead-letters/evt_admin_exhausted/replay');
       expect(again.status).toBe(202);
       expect(await again.json()).toMatchObject({ status: 'already_processed', jobId: null });
     });
 
     it('runs an invalid event again, which dead-letters it again with its reason', async () => {
-      const response = await stack.client.post('/admin/dead-letters/evt_admin_invalid/replay');
+      const response = await stack.client.adminPost('/admin/dead-letters/evt_admin_invalid/replay');
       expect(response.status).toBe(202);
       expect(await response.json()).toMatchObject({ status: 'queued', previousStatus: 'dead' });
       await waitFor(
@@ -152,7 +158,7 @@ describe('admin API', () => {
         },
         { what: 'the invalid event to be dead again' },
       );
-      const page = await stack.client.json<Page<DeadLetter>>('/admin/dead-letters?reason=invalid_event');
+      const page = await stack.client.adminJson<Page<DeadLetter>>('/admin/dead-letters?reason=invalid_event');
       expect(page.items.find((entry) => entry.eventId === 'evt_admin_invalid')).toMatchObject({ replayCount: 1, resolvedAt: null });
     });
   });
@@ -168,14 +174,14 @@ describe('admin API', () => {
       await seedDeadEvent(febAmended, 'booking', 'booking_amended', 'ignored');
       await seedDeadEvent(mar, 'booking', 'booking_confirmed');
 
-      const response = await stack.client.post('/admin/replay', {
+      const run = await stack.client.adminRun('/admin/replay', {
         from: '2026-02-01T00:00:00Z',
         to: '2026-03-01T00:00:00Z',
         types: ['booking_confirmed', 'booking.amended'],
       });
-      expect(response.status).toBe(202);
       // The fixture's booking.amended (2026-02-20) matches too, but it is processed already.
-      expect(await response.json()).toEqual({ matched: 3, queued: 2, alreadyProcessed: 1 });
+      expect(run).toMatchObject({ kind: 'replay', status: 'succeeded', error: null });
+      expect(run.progress).toEqual({ matched: 3, queued: 2, alreadyProcessed: 1 });
 
       await stack.client.settled('evt_window_feb', ['processed']);
       await stack.client.settled('evt_window_feb_amended', ['processed']);
@@ -187,22 +193,42 @@ describe('admin API', () => {
       expect((await stack.client.get('/bookings/BKG-MAR')).status).toBe(404);
     });
 
-    it('counts processed events as already applied instead of running them twice', async () => {
-      const response = await stack.client.post('/admin/replay', { types: ['/shipment_leg#departed'] });
+    it('answers 202 with the run at once, and counts processed events as already applied instead of running them twice', async () => {
+      const response = await stack.client.adminPost('/admin/replay', {
+        from: '2000-01-01T00:00:00Z',
+        to: '2100-01-01T00:00:00Z',
+        types: ['/shipment_leg#departed'],
+      });
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ matched: 1, queued: 0, alreadyProcessed: 1 });
+      const started = (await response.json()) as { runId: string; status: string };
+      expect(started).toMatchObject({ kind: 'replay', status: 'running', runId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      const run = await waitFor(async () => {
+        const current = await stack.client.adminJson<{ status: string; progress: unknown }>(`/admin/replay/${started.runId}`);
+        return current.status === 'running' ? undefined : current;
+      });
+      expect(run).toMatchObject({ status: 'succeeded', progress: { matched: 1, queued: 0, alreadyProcessed: 1 } });
     });
 
+    const window = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
     it.each([
-      [{ from: 'last tuesday' }, 'from'],
-      [{ to: 20260301 }, 'to'],
-      [{ types: 'departed' }, 'types'],
-      [{ types: [42] }, 'types'],
-      [{ since: '2026-01-01T00:00:00Z' }, 'since'],
+      [{}, 'from'],
+      [{ to: window.to }, 'from'],
+      [{ from: window.from }, 'to'],
+      [{ ...window, from: 'last tuesday' }, 'from'],
+      [{ ...window, to: 20260301 }, 'to'],
+      [{ ...window, types: 'departed' }, 'types'],
+      [{ ...window, types: [42] }, 'types'],
+      [{ ...window, since: '2026-01-01T00:00:00Z' }, 'since'],
+      [{ from: window.to, to: window.from }, 'to must be after from'],
     ])('rejects %j with 400', async (body, field) => {
-      const response = await stack.client.post('/admin/replay', body);
+      const response = await stack.client.adminPost('/admin/replay', body);
       expect(response.status).toBe(400);
       expect(((await response.json()) as { message: string[] }).message.join(' ')).toContain(field);
+    });
+
+    it('answers 404 for a run id it does not know', async () => {
+      expect((await stack.client.adminGet('/admin/replay/7d0d1f5c-0000-4000-8000-000000000000')).status).toBe(404);
+      expect((await stack.client.adminGet('/admin/replay/not-a-uuid')).status).toBe(400);
     });
   });
 
@@ -210,9 +236,9 @@ describe('admin API', () => {
     it('rebuilds exactly the state it replaced, write times included', async () => {
       const before = await snapshot();
       const shipment = await stack.client.json('/shipments/104233');
-      const response = await stack.client.post('/admin/rebuild');
-      expect(response.status).toBe(200);
-      const report = (await response.json()) as { events: number; projections: Array<Record<string, number | string>> };
+      const run = await stack.client.adminRun('/admin/rebuild');
+      expect(run).toMatchObject({ kind: 'rebuild', status: 'succeeded' });
+      const report = run.progress as { events: number; projections: Array<Record<string, number | string>> };
       const processed = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM event_log WHERE status = 'processed'`);
       expect(report.events).toBe(processed[0].n);
       for (const table of PROJECTIONS) {
@@ -230,9 +256,9 @@ describe('admin API', () => {
       await sql(`UPDATE shipments SET status = 'delivered' WHERE id = '104233'`);
       await sql(`DELETE FROM shipment_milestones WHERE event_id = '2208377'`);
 
-      const response = await stack.client.post('/admin/rebuild');
-      expect(response.status).toBe(200);
-      const report = (await response.json()) as { projections: Array<{ table: string; before: number; after: number; unchanged: number }> };
+      const run = await stack.client.adminRun('/admin/rebuild');
+      expect(run.status).toBe('succeeded');
+      const report = run.progress as { projections: Array<{ table: string; before: number; after: number; unchanged: number }> };
       const stats = Object.fromEntries(report.projections.map((p) => [p.table, p]));
       expect(stats.bookings).toMatchObject({ before: healthy.bookings.length - 1, after: healthy.bookings.length });
       expect(stats.bookings.unchanged).toBe(healthy.bookings.length - 1);
@@ -251,18 +277,63 @@ describe('admin API', () => {
       expect(await stack.client.json('/shipments/104233')).toMatchObject({ status: 'customs_cleared' });
     });
 
-    it('answers 409 while another rebuild holds the lock', async () => {
-      const runner = stack.db.dataSource.createQueryRunner();
-      await runner.connect();
+    it('keeps serving reads while it waits for a writer, and answers 202 at once', async () => {
+      const booking = await stack.client.json('/bookings/BKG-88120');
+      const shipment = await stack.client.json('/shipments/104233');
+      // A worker's transaction that has written bookings and not committed yet.
+      const writer = stack.db.dataSource.createQueryRunner();
+      await writer.connect();
+      await writer.startTransaction();
       try {
-        await runner.query('SELECT pg_advisory_lock(727190002)');
-        const response = await stack.client.post('/admin/rebuild');
-        expect(response.status).toBe(409);
-        expect(await response.json()).toMatchObject({ error: 'rebuild_in_progress' });
+        await writer.query(`UPDATE bookings SET id = id WHERE id = 'BKG-88120'`);
+        const response = await stack.client.adminPost('/admin/rebuild');
+        expect(response.status).toBe(202);
+        const { runId } = (await response.json()) as { runId: string };
+        // The rebuild reaches bookings and waits for that writer (the other tables are rebuilt already or still to come).
+        await waitFor(
+          async () => {
+            const rows = await sql(
+              `SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'bookings' AND NOT l.granted`,
+            );
+            return rows.length > 0 ? true : undefined;
+          },
+          { what: 'the rebuild to wait for the bookings writer' },
+        );
+        const reads = await Promise.all([
+          timed(() => stack.client.json('/bookings/BKG-88120')),
+          timed(() => stack.client.json('/shipments/104233')),
+          timed(() => stack.client.json('/events?limit=5')),
+        ]);
+        expect(reads[0].value).toEqual(booking);
+        expect(reads[1].value).toEqual(shipment);
+        for (const read of reads) expect(read.ms).toBeLessThan(1000);
+        expect((await stack.client.adminJson(`/admin/rebuild/${runId}`)).status).toBe('running');
+        // A second rebuild meanwhile: 409, naming the one that runs.
+        const second = await stack.client.adminPost('/admin/rebuild');
+        expect(second.status).toBe(409);
+        expect(await second.json()).toMatchObject({ error: 'run_in_progress', runId });
+        await writer.commitTransaction();
+        const done = await waitFor(async () => {
+          const run = await stack.client.adminJson<{ status: string }>(`/admin/rebuild/${runId}`);
+          return run.status === 'running' ? undefined : run;
+        });
+        expect(done).toMatchObject({ status: 'succeeded' });
       } finally {
-        await runner.query('SELECT pg_advisory_unlock(727190002)');
-        await runner.release();
+        if (writer.isTransactionActive) await writer.rollbackTransaction();
+        await writer.release();
       }
+    });
+
+    it('takes over from a rebuild whose process died (no heartbeat for a minute)', async () => {
+      const [{ id }] = await sql<{ id: string }>(
+        `INSERT INTO admin_runs (id, kind, status, heartbeat_at) VALUES (gen_random_uuid(), 'rebuild', 'running', now() - interval '2 minutes') RETURNING id`,
+      );
+      const run = await stack.client.adminRun('/admin/rebuild');
+      expect(run.status).toBe('succeeded');
+      expect(await stack.client.adminJson(`/admin/rebuild/${id}`)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('abandoned'),
+      });
     });
   });
 });

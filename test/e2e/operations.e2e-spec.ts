@@ -150,9 +150,11 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
           '/admin/dead-letters',
           '/admin/dead-letters/{eventId}/replay',
           '/admin/replay',
+          '/admin/replay/{runId}',
           '/admin/rebuild',
           '/admin/reconcile',
           '/admin/reconcile/{runId}',
+          '/admin/rebuild/{runId}',
           '/admin/queues',
           '/health/live',
           '/health/ready',
@@ -162,6 +164,8 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       expect(Object.keys(document.paths['/webhooks/flexport'].post.responses).sort()).toEqual(['200', '401', '413', '503']);
       expect(JSON.stringify(document.paths['/webhooks/flexport'].post.responses['200'])).toContain('WebhookQuarantined');
       expect(document.paths['/shipments/{id}'].get.security).toEqual([{ bearer: [] }]);
+      expect(document.paths['/admin/dead-letters'].get.security).toEqual([{ admin: [] }]);
+      expect(document.paths['/metrics'].get.security).toEqual([{ metrics: [] }]);
       expect(Object.keys(document.paths['/shipments/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
       expect(Object.keys(document.paths['/admin/reconcile'].post.responses)).toEqual(
         expect.arrayContaining(['202', '400', '401', '409', '503']),

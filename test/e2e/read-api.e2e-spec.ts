@@ -58,7 +58,6 @@ describe('read API (README "Reading state")', () => {
       '/containers/MSKU7748201',
       '/events',
       '/events/2208114',
-      '/admin/dead-letters',
     ];
     const credentials: Array<[string, string | null]> = [
       ['no Authorization header', null],
@@ -79,10 +78,16 @@ describe('read API (README "Reading state")', () => {
       }
     });
 
-    it.each(['/admin/dead-letters/2208114/replay', '/admin/replay', '/admin/rebuild'])(
-      'POST %s answers 401 without the right bearer token',
+    it.each(['/admin/dead-letters', '/admin/dead-letters/2208114/replay', '/admin/replay', '/admin/rebuild', '/admin/reconcile'])(
+      '%s answers 401 to anything but the admin token, the read token included',
       async (route) => {
-        for (const [, authorization] of credentials) {
+        const admin = [...credentials, ['the read token', `Bearer ${E2E_SECRETS.apiToken}`] as [string, string]];
+        for (const [, authorization] of admin) {
+          if (route === '/admin/dead-letters') {
+            const response = await stack.client.get(route, authorization);
+            expect(response.status).toBe(401);
+            continue;
+          }
           const response = await stack.client.post(route, {}, authorization);
           expect(response.status).toBe(401);
           expect(await response.json()).toEqual({ error: 'unauthorized' });
@@ -212,7 +217,7 @@ describe('read API (README "Reading state")', () => {
     ['/admin/dead-letters?reason=bored', 'reason'],
     [`/admin/dead-letters?cursor=${Buffer.from('["2026-01-01 00:00:00+00","1; drop"]').toString('base64url')}`, 'cursor'],
   ])('GET %s answers 400 naming the problem', async (route, field) => {
-    const response = await stack.client.get(route);
+    const response = route.startsWith('/admin/') ? await stack.client.adminGet(route) : await stack.client.get(route);
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; message: string[] };
     expect(body.error).toBe('invalid_request');

@@ -75,12 +75,12 @@ describe('reconciliation fills the gap an outage of the API left', () => {
     expect((await verify(0)).ok).toBe(false);
 
     const window = occurredWindow(events);
-    const response = await client.post('/admin/reconcile', window);
+    const response = await client.adminPost('/admin/reconcile', window);
     expect(response.status).toBe(202);
     const { runId } = (await response.json()) as { runId: string };
     const run = await waitFor(
       async () => {
-        const current = await client.json<{ status: string }>(`/admin/reconcile/${runId}`);
+        const current = await client.adminJson<{ status: string }>(`/admin/reconcile/${runId}`);
         return current.status === 'running' ? undefined : current;
       },
       { timeoutMs: 30_000, what: 'the reconcile run' },

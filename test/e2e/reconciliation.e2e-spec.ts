@@ -21,7 +21,7 @@ function parseMetrics(text: string): Map<string, number> {
 type Run = Record<string, unknown> & { status: string; runId: string };
 
 async function startRun(client: ApiClient, from: string, to: string): Promise<Run> {
-  const response = await client.post('/admin/reconcile', { from, to });
+  const response = await client.adminPost('/admin/reconcile', { from, to });
   if (response.status !== 202) throw new Error(`POST /admin/reconcile answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as Run;
 }
@@ -29,7 +29,7 @@ async function startRun(client: ApiClient, from: string, to: string): Promise<Ru
 function finished(client: ApiClient, runId: string): Promise<Run> {
   return waitFor(
     async () => {
-      const run = (await client.json(`/admin/reconcile/${encodeURIComponent(runId)}`)) as Run;
+      const run = (await client.adminJson(`/admin/reconcile/${encodeURIComponent(runId)}`)) as Run;
       return run.status === 'running' ? undefined : run;
     },
     { timeoutMs: 30_000, what: `run ${runId} to finish` },
@@ -94,17 +94,17 @@ describe('reconciliation of a running deployment (API and two workers, OAuth, th
       { from: '2026-05-01', to: '2026-05-02T00:00:00Z' },
       { from: '2026-05-02T00:00:00Z', to: '2026-05-01T00:00:00Z' },
     ]) {
-      const response = await stack.client.post('/admin/reconcile', body);
+      const response = await stack.client.adminPost('/admin/reconcile', body);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'invalid_request', message: [expect.any(String)] });
     }
-    const extra = await stack.client.post('/admin/reconcile', { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z', types: [] });
+    const extra = await stack.client.adminPost('/admin/reconcile', { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z', types: [] });
     expect(extra.status).toBe(400);
     expect((await stack.client.post('/admin/reconcile', { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' }, null)).status).toBe(
       401,
     );
     expect((await stack.client.get('/admin/reconcile/some-run', null)).status).toBe(401);
-    const unknown = await stack.client.get('/admin/reconcile/reconcile-00000000-0000-0000-0000-000000000000');
+    const unknown = await stack.client.adminGet('/admin/reconcile/reconcile-00000000-0000-0000-0000-000000000000');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: 'not_found' });
   });
@@ -136,7 +136,9 @@ describe('reconciliation of a running deployment (API and two workers, OAuth, th
   it('shows the runs, the events listed and found missing, and the last success in /metrics', async () => {
     const metrics = await waitFor(async () => {
       const current = parseMetrics(await (await fetch(`${stack.api.url}/metrics`)).text());
-      return (current.get('flexport_reconcile_runs_total{result="succeeded"}') ?? 0) >= 4 ? current : undefined;
+      // Workers flush their counters every half second: wait for the last run's to arrive, then check nothing is counted twice.
+      const listed = current.get('flexport_reconcile_events_listed_total{category="milestone"}') ?? 0;
+      return (current.get('flexport_reconcile_runs_total{result="succeeded"}') ?? 0) >= 4 && listed >= 5 + 750 ? current : undefined;
     });
     expect(metrics.get('flexport_reconcile_events_listed_total{category="milestone"}')).toBe(5 + 750);
     expect(metrics.get('flexport_reconcile_events_missing_total{category="milestone"}')).toBe(3 + 750);
@@ -182,6 +184,7 @@ describe('asking for a run when it cannot be taken (API alone)', () => {
         QUEUE_PREFIX: prefix,
         FLEXPORT_WEBHOOK_SECRETS: E2E_SECRETS.webhookSecret,
         API_TOKEN: E2E_SECRETS.apiToken,
+        ADMIN_API_TOKEN: E2E_SECRETS.adminApiToken,
         ADMIN_PASSWORD: E2E_SECRETS.adminPassword,
         ...env,
       },
@@ -204,7 +207,7 @@ describe('asking for a run when it cannot be taken (API alone)', () => {
 
   it('answers 409 while reconciliation is off (no Flexport API credentials)', async () => {
     const client = await apiWith({});
-    const response = await client.post('/admin/reconcile', { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' });
+    const response = await client.adminPost('/admin/reconcile', { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' });
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({
       error: 'reconciliation_disabled',
@@ -217,7 +220,7 @@ describe('asking for a run when it cannot be taken (API alone)', () => {
     const window = { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' };
     await redis.cut();
     try {
-      const response = await client.post('/admin/reconcile', window);
+      const response = await client.adminPost('/admin/reconcile', window);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(await response.json()).toMatchObject({ error: 'queue_unavailable' });
@@ -225,7 +228,7 @@ describe('asking for a run when it cannot be taken (API alone)', () => {
       await redis.restore();
     }
     const accepted = await waitFor(async () => {
-      const response = await client.post('/admin/reconcile', window);
+      const response = await client.adminPost('/admin/reconcile', window);
       return response.status === 202 ? response : undefined;
     });
     expect(((await accepted.json()) as Run).status).toBe('running');

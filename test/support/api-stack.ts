@@ -7,6 +7,7 @@ import { ServiceProcess, startService, uniquePrefix } from './service-process.js
 export const E2E_SECRETS = {
   webhookSecret: 'whsec_e2e_5b2e9a71c4d8f03e',
   apiToken: 'e2e-api-token-3f9c1b7d2a6e4085',
+  adminApiToken: 'e2e-admin-api-token-c81d5e0b94a7',
   adminPassword: 'e2e-admin-password-8d41c2f7a9',
 } as const;
 
@@ -36,7 +37,10 @@ export async function startApiStack(
     QUEUE_PREFIX: prefix,
     FLEXPORT_WEBHOOK_SECRETS: E2E_SECRETS.webhookSecret,
     API_TOKEN: E2E_SECRETS.apiToken,
+    ADMIN_API_TOKEN: E2E_SECRETS.adminApiToken,
     ADMIN_PASSWORD: E2E_SECRETS.adminPassword,
+    // The suites send hundreds of wrong credentials from 127.0.0.1 on purpose; the limit has a spec of its own.
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...env,
   };
   let api: ServiceProcess | undefined;
@@ -89,6 +93,35 @@ export class ApiClient {
     return fetch(`${this.url}${path}`, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
   }
 
+  /** The admin API, under ADMIN_API_TOKEN. */
+  adminGet(path: string): Promise<Response> {
+    return this.get(path, `Bearer ${E2E_SECRETS.adminApiToken}`);
+  }
+
+  async adminJson<T = Record<string, unknown>>(path: string): Promise<T> {
+    const response = await this.adminGet(path);
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  adminPost(path: string, body?: unknown): Promise<Response> {
+    return this.post(path, body, `Bearer ${E2E_SECRETS.adminApiToken}`);
+  }
+
+  /** Starts a background admin run (202) and waits until it has finished; returns the finished run. */
+  async adminRun(path: string, body?: unknown, timeoutMs = 60_000): Promise<AdminRunResult> {
+    const response = await this.adminPost(path, body);
+    if (response.status !== 202) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    const { runId } = (await response.json()) as AdminRunResult;
+    return waitFor(
+      async () => {
+        const run = await this.adminJson<AdminRunResult>(`${path}/${runId}`);
+        return run.status === 'running' ? undefined : run;
+      },
+      { timeoutMs, what: `${path} run ${runId} to finish` },
+    );
+  }
+
   /** Delivers a webhook signed with the stack's secret, as Flexport does. */
   async deliver(body: Buffer | string): Promise<{ eventId?: string; status: string }> {
     const response = await fetch(`${this.url}/webhooks/flexport`, {
@@ -112,6 +145,15 @@ export class ApiClient {
       { timeoutMs, what: `event ${eventId} to reach ${statuses.join('|')}` },
     );
   }
+}
+
+export interface AdminRunResult {
+  runId: string;
+  kind: string;
+  status: 'running' | 'succeeded' | 'failed';
+  params: Record<string, unknown>;
+  progress: Record<string, unknown> | null;
+  error: string | null;
 }
 
 export async function waitFor<T>(

@@ -67,7 +67,7 @@ describe('simulator options', () => {
 
   it('use the token the development service accepts on admin routes', () => {
     const defaults = DEVELOPMENT_DEFAULTS as Record<string, string>;
-    expect(DEVELOPMENT_ADMIN_TOKEN).toBe(defaults.ADMIN_API_TOKEN ?? defaults.API_TOKEN);
+    expect(DEVELOPMENT_ADMIN_TOKEN).toBe(defaults.ADMIN_API_TOKEN);
     expect(resolveOptions({}, {}).adminToken).toBe(DEVELOPMENT_ADMIN_TOKEN);
   });
 });

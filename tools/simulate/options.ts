@@ -9,8 +9,8 @@ import type { ProgressMode } from './progress.js';
  */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_development_only';
 export const DEVELOPMENT_API_TOKEN = 'dev-api-token';
-/** What the development service accepts on its admin routes when no token is configured: its API token today. */
-export const DEVELOPMENT_ADMIN_TOKEN = DEVELOPMENT_API_TOKEN;
+/** What the development service accepts on its admin routes when ADMIN_API_TOKEN is unset. */
+export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-api-token';
 export const WEBHOOK_PATH = '/webhooks/flexport';
 export const DEFAULT_URL = `http://127.0.0.1:3000${WEBHOOK_PATH}`;
 /** Where the simulated Events API listens by default: point the service's FLEXPORT_API_URL here. */

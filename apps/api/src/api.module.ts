@@ -5,6 +5,7 @@ import { ObservabilityModule } from '@app/observability';
 import { ProcessingModule } from '@app/processing';
 import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { QueueBoardModule } from './board/queue-board.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -20,6 +21,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     QueueModule.forRole('producer'),
     DatabaseModule,
     ProcessingModule,
+    AuthModule,
     WebhooksModule,
     ReadModule,
     AdminModule,

@@ -4,14 +4,24 @@ import { ConfigurationError, DEVELOPMENT_DEFAULTS, loadAppConfig } from './envir
 const silent = { warn: jest.fn() } as never;
 
 describe('loadAppConfig', () => {
-  const production = { NODE_ENV: 'production', FLEXPORT_WEBHOOK_SECRETS: 's1', API_TOKEN: 't', ADMIN_PASSWORD: 'p' };
+  const production = {
+    NODE_ENV: 'production',
+    FLEXPORT_WEBHOOK_SECRETS: 's1',
+    API_TOKEN: 'read-token-0123456789',
+    ADMIN_API_TOKEN: 'admin-token-0123456789',
+    ADMIN_PASSWORD: 'board-password-0123456789',
+  };
+  const signingSecret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
-  it.each(['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'])('stops start-up in production without %s, naming it', (name) => {
-    expect(() => loadAppConfig({ ...production, [name]: undefined }, silent)).toThrow(
-      new ConfigurationError(`${name} is required when NODE_ENV=production`),
-    );
-    expect(() => loadAppConfig({ ...production, [name]: '  ' }, silent)).toThrow(name);
-  });
+  it.each(['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_API_TOKEN', 'ADMIN_PASSWORD'])(
+    'stops start-up in production without %s, naming it',
+    (name) => {
+      expect(() => loadAppConfig({ ...production, [name]: undefined }, silent)).toThrow(
+        new ConfigurationError(`${name} is required when NODE_ENV=production`),
+      );
+      expect(() => loadAppConfig({ ...production, [name]: '  ' }, silent)).toThrow(name);
+    },
+  );
 
   it('uses the documented development secret outside production, with a warning', () => {
     const logger = { warn: jest.fn() };
@@ -25,13 +35,69 @@ describe('loadAppConfig', () => {
       {
         ...production,
         FLEXPORT_WEBHOOK_SECRETS: ' new , old ,',
-        NOTIFY_WEBHOOK_URLS: 'http://a.test/x,https://b.test',
-        NOTIFY_SIGNING_SECRET: 'n',
+        NOTIFY_WEBHOOK_URLS: 'https://a.test/x,https://b.test',
+        NOTIFY_SIGNING_SECRET: signingSecret,
       },
       silent,
     );
     expect(config.webhookSecrets).toEqual(['new', 'old']);
-    expect(config.notifyWebhookUrls).toEqual(['http://a.test/x', 'https://b.test']);
+    expect(config.notifyWebhookUrls).toEqual(['https://a.test/x', 'https://b.test']);
+  });
+
+  it.each(['API_TOKEN', 'ADMIN_API_TOKEN', 'ADMIN_PASSWORD', 'METRICS_TOKEN'])(
+    'stops start-up in production when %s is shorter than 16 characters, naming it',
+    (name) => {
+      expect(() => loadAppConfig({ ...production, METRICS_TOKEN: 'metrics-token-0123456789', [name]: 'x'.repeat(15) }, silent)).toThrow(
+        new ConfigurationError(`${name} must be at least 16 characters when NODE_ENV=production`),
+      );
+      expect(() => loadAppConfig({ ...production, [name]: 'y'.repeat(16) }, silent)).not.toThrow();
+    },
+  );
+
+  it.each([
+    ['ADMIN_API_TOKEN', 'API_TOKEN', { ADMIN_API_TOKEN: production.API_TOKEN }],
+    ['ADMIN_PASSWORD', 'API_TOKEN', { ADMIN_PASSWORD: production.API_TOKEN }],
+    ['ADMIN_PASSWORD', 'ADMIN_API_TOKEN', { ADMIN_PASSWORD: production.ADMIN_API_TOKEN }],
+    ['METRICS_TOKEN', 'ADMIN_API_TOKEN', { METRICS_TOKEN: production.ADMIN_API_TOKEN }],
+  ])('stops start-up in production when %s equals %s', (name, twin, env) => {
+    expect(() => loadAppConfig({ ...production, ...env }, silent)).toThrow(`${name} must differ from ${twin}`);
+  });
+
+  it('lets short development credentials through outside production', () => {
+    expect(loadAppConfig({ API_TOKEN: 'a', ADMIN_API_TOKEN: 'a', ADMIN_PASSWORD: 'a' }, silent)).toMatchObject({ apiToken: 'a' });
+  });
+
+  describe('notifications', () => {
+    it.each(['https://hooks.example.test/x', 'http://localhost:8080/x', 'http://127.0.0.1/x', 'http://[::1]:9/x'])(
+      'accepts %s in production',
+      (url) => {
+        const config = loadAppConfig({ ...production, NOTIFY_WEBHOOK_URLS: url, NOTIFY_SIGNING_SECRET: signingSecret }, silent);
+        expect(config.notifyWebhookUrls).toEqual([url]);
+      },
+    );
+
+    it('refuses a plain http:// URL to another host in production, and allows it elsewhere', () => {
+      const env = { NOTIFY_WEBHOOK_URLS: 'http://hooks.example.test/x', NOTIFY_SIGNING_SECRET: signingSecret };
+      expect(() => loadAppConfig({ ...production, ...env }, silent)).toThrow(/NOTIFY_WEBHOOK_URLS: .*https/);
+      expect(loadAppConfig(env, silent).notifyWebhookUrls).toEqual(['http://hooks.example.test/x']);
+    });
+
+    it.each([
+      ['no whsec_ prefix', Buffer.alloc(32).toString('base64')],
+      ['23 bytes', `whsec_${Buffer.alloc(23, 1).toString('base64')}`],
+      ['65 bytes', `whsec_${Buffer.alloc(65, 1).toString('base64')}`],
+      ['not base64', 'whsec_notify_development_only'],
+    ])('refuses a signing secret with %s, naming NOTIFY_SIGNING_SECRET', (_label, value) => {
+      expect(() => loadAppConfig({ NOTIFY_SIGNING_SECRET: value }, silent)).toThrow('NOTIFY_SIGNING_SECRET');
+    });
+
+    it('accepts 24 to 64 bytes after whsec_, and its development default satisfies the same rule', () => {
+      for (const bytes of [24, 64]) {
+        const value = `whsec_${Buffer.alloc(bytes, 3).toString('base64')}`;
+        expect(loadAppConfig({ NOTIFY_SIGNING_SECRET: value }, silent).notifySigningSecret).toBe(value);
+      }
+      expect(loadAppConfig({}, silent).notifySigningSecret).toBe(DEVELOPMENT_DEFAULTS.NOTIFY_SIGNING_SECRET);
+    });
   });
 
   it('applies the contract defaults', () => {
@@ -42,6 +108,15 @@ describe('loadAppConfig', () => {
       queuePrefix: 'flexport',
       bodyLimitBytes: 1024 * 1024,
       notifyWebhookUrls: [],
+      boardReadOnly: true,
+      metricsToken: null,
+      requestTimeoutMs: 15000,
+      authFailuresPerMinute: 100,
+      acceptSha1Signatures: true,
+    });
+    expect(loadAppConfig({ ...production, BOARD_READ_ONLY: 'false', ACCEPT_SHA1_SIGNATURES: 'false' }, silent)).toMatchObject({
+      boardReadOnly: false,
+      acceptSha1Signatures: false,
     });
   });
 
@@ -50,6 +125,10 @@ describe('loadAppConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NOTIFY_WEBHOOK_URLS: 'ftp://x' }, 'NOTIFY_WEBHOOK_URLS'],
     [{ WEBHOOK_BODY_LIMIT_BYTES: '-1' }, 'WEBHOOK_BODY_LIMIT_BYTES'],
+    [{ BOARD_READ_ONLY: 'yes' }, 'BOARD_READ_ONLY'],
+    [{ ACCEPT_SHA1_SIGNATURES: '0' }, 'ACCEPT_SHA1_SIGNATURES'],
+    [{ REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS'],
+    [{ AUTH_FAILURES_PER_MINUTE: 'many' }, 'AUTH_FAILURES_PER_MINUTE'],
   ])('rejects invalid values with a message naming the variable: %j', (env, name) => {
     expect(() => loadAppConfig({ ...production, ...env }, silent)).toThrow(name);
   });

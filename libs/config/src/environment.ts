@@ -1,16 +1,26 @@
 import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { ConfigurationError } from './configuration.error.js';
+import { checkNotifyUrl, checkSigningSecret } from './notify-settings.js';
+
+export { ConfigurationError };
 
 /** Documented in README.md; used only outside production, always with a warning. */
 export const DEVELOPMENT_DEFAULTS = {
   FLEXPORT_WEBHOOK_SECRETS: 'whsec_development_only',
   API_TOKEN: 'dev-api-token',
+  ADMIN_API_TOKEN: 'dev-admin-api-token',
   ADMIN_PASSWORD: 'dev-admin-password',
-  NOTIFY_SIGNING_SECRET: 'whsec_notify_development_only',
+  // Standard Webhooks' format: whsec_ + base64 of "flexport-webhooks notify secret, development only".
+  NOTIFY_SIGNING_SECRET: 'whsec_ZmxleHBvcnQtd2ViaG9va3Mgbm90aWZ5IHNlY3JldCwgZGV2ZWxvcG1lbnQgb25seQ==',
 } as const;
 
-const REQUIRED_IN_PRODUCTION = ['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'] as const;
+const REQUIRED_IN_PRODUCTION = ['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_API_TOKEN', 'ADMIN_PASSWORD'] as const;
+
+/** Credentials a person or a client presents to the service: long and distinct in production. */
+const PRESENTED_CREDENTIALS = ['API_TOKEN', 'ADMIN_API_TOKEN', 'ADMIN_PASSWORD', 'METRICS_TOKEN'] as const;
+export const MIN_CREDENTIAL_LENGTH = 16;
 
 export class EnvironmentVariables {
   @IsOptional()
@@ -49,7 +59,35 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
+  ADMIN_API_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
   ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  BOARD_READ_ONLY?: string;
+
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(300000)
+  REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  AUTH_FAILURES_PER_MINUTE?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  ACCEPT_SHA1_SIGNATURES?: string;
 
   @IsOptional()
   @IsString()
@@ -128,8 +166,16 @@ export interface AppConfig {
   redisUrl: string;
   queuePrefix: string;
   webhookSecrets: string[];
+  /** false: a webhook signed only with HMAC-SHA1 (legacy `X-Hub-Signature: sha1=…`) is refused. */
+  acceptSha1Signatures: boolean;
   apiToken: string;
+  adminApiToken: string;
   adminPassword: string;
+  boardReadOnly: boolean;
+  /** null: /metrics needs no credential. */
+  metricsToken: string | null;
+  requestTimeoutMs: number;
+  authFailuresPerMinute: number;
   notifyWebhookUrls: string[];
   notifySigningSecret: string;
   notifyTimeoutMs: number;
@@ -156,8 +202,19 @@ export interface ReconciliationConfig {
 
 export const DEFAULT_FLEXPORT_API_URL = 'https://api.flexport.com';
 
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
+/** In production each credential is long enough not to be guessed, and none opens another's door. */
+function checkCredentials(credentials: Record<(typeof PRESENTED_CREDENTIALS)[number], string | null>): void {
+  const seen = new Map<string, string>();
+  for (const name of PRESENTED_CREDENTIALS) {
+    const value = credentials[name];
+    if (value === null) continue;
+    if (value.length < MIN_CREDENTIAL_LENGTH) {
+      throw new ConfigurationError(`${name} must be at least ${MIN_CREDENTIAL_LENGTH} characters when NODE_ENV=production`);
+    }
+    const twin = seen.get(value);
+    if (twin) throw new ConfigurationError(`${name} must differ from ${twin}: each credential opens one part of the service`);
+    seen.set(value, name);
+  }
 }
 
 function list(value: string | undefined): string[] {
@@ -191,14 +248,21 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
     return DEVELOPMENT_DEFAULTS[name];
   };
   const webhookSecrets = list(secret('FLEXPORT_WEBHOOK_SECRETS'));
+  const credentials = {
+    API_TOKEN: secret('API_TOKEN'),
+    ADMIN_API_TOKEN: secret('ADMIN_API_TOKEN'),
+    ADMIN_PASSWORD: secret('ADMIN_PASSWORD'),
+    METRICS_TOKEN: env.METRICS_TOKEN?.trim() || null,
+  };
+  if (mode === 'production') checkCredentials(credentials);
   const notifyWebhookUrls = list(env.NOTIFY_WEBHOOK_URLS);
-  for (const url of notifyWebhookUrls) {
-    if (!/^https?:\/\/[^\s]+$/i.test(url)) throw new ConfigurationError(`NOTIFY_WEBHOOK_URLS: not an http(s) URL: ${url}`);
-  }
+  for (const url of notifyWebhookUrls) checkNotifyUrl(url, mode === 'production');
   if (mode === 'production' && notifyWebhookUrls.length > 0 && !env.NOTIFY_SIGNING_SECRET?.trim()) {
     throw new ConfigurationError('NOTIFY_SIGNING_SECRET is required when NODE_ENV=production and NOTIFY_WEBHOOK_URLS is set');
   }
   const reconciliation = reconciliationConfig(env, mode);
+  const notifySigningSecret = env.NOTIFY_SIGNING_SECRET?.trim() || DEVELOPMENT_DEFAULTS.NOTIFY_SIGNING_SECRET;
+  checkSigningSecret(notifySigningSecret);
   return {
     env: mode,
     host: env.HOST ?? '0.0.0.0',
@@ -207,10 +271,16 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     queuePrefix: env.QUEUE_PREFIX?.trim() || 'flexport',
     webhookSecrets,
-    apiToken: secret('API_TOKEN'),
-    adminPassword: secret('ADMIN_PASSWORD'),
+    acceptSha1Signatures: env.ACCEPT_SHA1_SIGNATURES !== 'false',
+    apiToken: credentials.API_TOKEN,
+    adminApiToken: credentials.ADMIN_API_TOKEN,
+    adminPassword: credentials.ADMIN_PASSWORD,
+    boardReadOnly: env.BOARD_READ_ONLY !== 'false',
+    metricsToken: credentials.METRICS_TOKEN,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS ?? 15000,
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE ?? 100,
     notifyWebhookUrls,
-    notifySigningSecret: env.NOTIFY_SIGNING_SECRET?.trim() || DEVELOPMENT_DEFAULTS.NOTIFY_SIGNING_SECRET,
+    notifySigningSecret,
     notifyTimeoutMs: env.NOTIFY_TIMEOUT_MS ?? 10000,
     bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES ?? 1024 * 1024,
     // Per queue: the event pipeline group-commits the jobs in hand, so batches need many of them (README).

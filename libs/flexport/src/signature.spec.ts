@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parseSignatureHeader, selectSignature, signatureHeaders, verifySignature } from './signature.js';
+import { parseSignatureHeader, selectSignature, signatureHeaders, verifiedAlgorithm, verifySignature } from './signature.js';
 
 const body = readFileSync(new URL('../../../test/fixtures/compact/milestone-departed.json', import.meta.url));
 const SECRET = 'whsec_fixture_secret';
@@ -26,6 +26,14 @@ describe('verifySignature', () => {
     ['a bare sha1 digest in the legacy header', { 'x-hub-signature': VECTOR_SHA1 }],
   ])('accepts %s', (_label, headers) => {
     expect(verifySignature(body, headers, [SECRET])).toBe(true);
+  });
+
+  it('names the algorithm that verified, so that a legacy SHA-1 signature can be refused or counted', () => {
+    expect(verifiedAlgorithm(body, { 'x-hub-signature': `sha1=${VECTOR_SHA1}` }, [SECRET])).toBe('sha1');
+    expect(verifiedAlgorithm(body, { 'x-hub-signature': VECTOR_SHA1 }, [SECRET])).toBe('sha1');
+    expect(verifiedAlgorithm(body, { 'x-hub-signature': `sha256=${VECTOR_256}` }, [SECRET])).toBe('sha256');
+    expect(verifiedAlgorithm(body, { 'x-hub-signature-256': VECTOR_256 }, [SECRET])).toBe('sha256');
+    expect(verifiedAlgorithm(body, { 'x-hub-signature': `sha1=${VECTOR_SHA1}` }, ['another'])).toBeNull();
   });
 
   it('accepts any configured secret, so secrets can be rotated', () => {

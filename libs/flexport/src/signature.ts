@@ -3,7 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_256_HEADER = 'x-hub-signature-256';
 export const SIGNATURE_LEGACY_HEADER = 'x-hub-signature';
 
-type Algorithm = 'sha256' | 'sha1';
+export type SignatureAlgorithm = 'sha256' | 'sha1';
+type Algorithm = SignatureAlgorithm;
 const HEX_LENGTH: Record<Algorithm, number> = { sha256: 64, sha1: 40 };
 
 interface ParsedSignature {
@@ -43,10 +44,17 @@ export function hmacHex(algorithm: Algorithm, secret: string, body: Buffer): str
   return createHmac(algorithm, secret).update(body).digest('hex');
 }
 
-/** True when the body was signed with any of the secrets. Every secret is tried, in constant time each. */
-export function verifySignature(body: Buffer, headers: Record<string, HeaderValue>, secrets: readonly string[]): boolean {
+/**
+ * The algorithm of the deciding signature when it is valid under any of the secrets, else null.
+ * Every secret is tried, in constant time each.
+ */
+export function verifiedAlgorithm(
+  body: Buffer,
+  headers: Record<string, HeaderValue>,
+  secrets: readonly string[],
+): SignatureAlgorithm | null {
   const signature = selectSignature(headers);
-  if (!signature) return false;
+  if (!signature) return null;
   let valid = false;
   for (const secret of secrets) {
     const expected = createHmac(signature.algorithm, secret).update(body).digest();
@@ -54,7 +62,12 @@ export function verifySignature(body: Buffer, headers: Record<string, HeaderValu
       valid = true;
     }
   }
-  return valid;
+  return valid ? signature.algorithm : null;
+}
+
+/** True when the body was signed with any of the secrets (either algorithm). */
+export function verifySignature(body: Buffer, headers: Record<string, HeaderValue>, secrets: readonly string[]): boolean {
+  return verifiedAlgorithm(body, headers, secrets) !== null;
 }
 
 /** Signs a body the way Flexport does, for the simulator, notifications and tests. */

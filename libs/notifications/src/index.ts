@@ -9,3 +9,4 @@ export * from './notifications.module.js';
 export * from './notifications.processor.js';
 export * from './notifier.service.js';
 export * from './outbox-commit.signal.js';
+export * from './standard-webhooks.js';

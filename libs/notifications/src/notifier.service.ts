@@ -4,10 +4,12 @@ import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { SIGNATURE_256_HEADER, signatureHeaders } from '@app/flexport';
 import type { Location } from '@app/flexport';
+import { EventCounter, EventMetrics } from '@app/observability';
 import { errorMessage } from '@app/processing';
 import { queryRows } from '@app/database';
 import { MilestoneNotification, notificationBody, NotifyJobData } from './notification.js';
 import { leaseMs } from './notification-policy.js';
+import { standardWebhookHeaders } from './standard-webhooks.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -28,7 +30,12 @@ export interface DeliveryAttempt {
 }
 
 export type DeliveryOutcome =
-  { kind: 'delivered'; statusCode: number } | { kind: 'skipped'; status: 'delivered' | 'dead' } | { kind: 'busy'; retryAt: number };
+  | { kind: 'delivered'; statusCode: number }
+  | { kind: 'skipped'; status: 'delivered' | 'dead' }
+  | { kind: 'busy'; retryAt: number }
+  | { kind: 'dropped'; reason: 'url_not_configured' };
+
+export const URL_NOT_CONFIGURED = 'dropped: the URL is not in NOTIFY_WEBHOOK_URLS';
 
 interface ClaimedRow {
   url: string;
@@ -45,7 +52,9 @@ interface SendResult {
 }
 
 /**
- * Sends one notification to one URL at most once in normal operation. The delivery row is claimed
+ * Sends one notification to one URL at most once in normal operation, and only to a URL configured
+ * in this process now: a job naming any other (queued before the URL was removed, or added by hand)
+ * is dropped with a log line and a metric, never sent. The delivery row is claimed
  * (status `sending`, a lease owned by the job) before the POST and its outcome recorded after it;
  * a delivered or dead row is skipped, and a row another job is sending is waited for. Only a crash
  * between the POST and the record makes a retry send again, with the same `Idempotency-Key`.
@@ -57,10 +66,12 @@ export class NotifierService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(ConfigService) private readonly config: TypedConfigService,
+    private readonly metrics: EventMetrics,
   ) {}
 
   async deliver(job: NotifyJobData, attempt: DeliveryAttempt): Promise<DeliveryOutcome> {
-    const { notifySigningSecret, notifyTimeoutMs } = this.config.get('app', { infer: true });
+    const { notifySigningSecret, notifyTimeoutMs, notifyWebhookUrls } = this.config.get('app', { infer: true });
+    if (!notifyWebhookUrls.includes(job.url)) return this.drop(job);
     const manager = this.dataSource.manager;
     // The relay inserts the row first; this covers a job re-added for a row that is missing.
     await queryRows(
@@ -122,6 +133,20 @@ export class NotifierService {
     throw new NotificationFailedError(result.error ?? 'notification failed');
   }
 
+  /** Before anything is written for it: a forged job must not create a delivery row either. */
+  private async drop(job: NotifyJobData): Promise<DeliveryOutcome> {
+    await queryRows(
+      this.dataSource.manager,
+      `UPDATE notification_deliveries SET status = 'dead', dead_at = now(), last_error = $2, lease_until = NULL, updated_at = now()
+        WHERE idempotency_key = $1 AND status = 'pending'`,
+      [job.deliveryKey, URL_NOT_CONFIGURED],
+    );
+    this.metrics.count(EventCounter.NotificationDropped, 'url_not_configured');
+    // The URL itself is not logged: it may carry a credential of the receiver.
+    this.logger.warn({ msg: 'notification dropped: its URL is not configured', deliveryKey: job.deliveryKey, shipmentId: job.shipmentId });
+    return { kind: 'dropped', reason: 'url_not_configured' };
+  }
+
   private async unclaimable(key: string): Promise<DeliveryOutcome> {
     const [row] = await queryRows<{ status: string; lease_until: Date | null }>(
       this.dataSource.manager,
@@ -144,6 +169,8 @@ export class NotifierService {
           'user-agent': 'flexport-webhooks-notifier',
           [SIGNATURE_256_HEADER]: signature,
           [IDEMPOTENCY_KEY_HEADER.toLowerCase()]: key,
+          // Signed afresh for each attempt: webhook-timestamp is the time of this one.
+          ...standardWebhookHeaders(key, body, secret),
         },
         body,
         // A redirected POST would not reach the URL that was configured: count it as a failure.

@@ -55,7 +55,9 @@ export function secretValues(config: AppConfig): string[] {
   };
   for (const secret of config.webhookSecrets) add(secret);
   add(config.apiToken);
+  add(config.adminApiToken);
   add(config.adminPassword);
+  add(config.metricsToken);
   add(config.notifySigningSecret);
   const flexport = config.reconciliation.credentials;
   if (flexport?.kind === 'token') add(flexport.token);

@@ -14,8 +14,12 @@ export enum EventCounter {
   Duplicate = 'duplicate',
   /** Signed bodies that are not events. */
   Quarantined = 'quarantined',
-  /** Webhooks refused with 401, by reason (missing / invalid). */
+  /** Webhooks refused with 401, by reason (missing / invalid / sha1_refused). */
   SignatureRejected = 'signature_rejected',
+  /** Webhooks that carried only Flexport's legacy HMAC-SHA1 signature, by outcome (accepted / refused). */
+  LegacySignature = 'legacy_signature',
+  /** Notifications dropped unsent, by reason (url_not_configured). */
+  NotificationDropped = 'notification_dropped',
   /** Events whose state change committed (unknown types: recorded as ignored), by category. */
   Processed = 'processed',
   /** Transient failures of a run (retried, or dead-lettered on the last attempt), by category. */

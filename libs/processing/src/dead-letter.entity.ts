@@ -11,6 +11,7 @@ export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 @Index('uq_dead_letters_event_id', ['eventId'], { unique: true, where: '"event_id" IS NOT NULL' })
 @Index('uq_dead_letters_quarantined_body', ['bodySha256'], { unique: true, where: `"reason" = 'quarantined'` })
 @Index('idx_dead_letters_created', ['createdAt', 'id'])
+@Index('idx_dead_letters_open', ['reason'], { where: '"resolved_at" IS NULL' })
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_dead_letters' })
   id: string;

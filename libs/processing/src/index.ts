@@ -19,3 +19,4 @@ export * from './projection.handler.js';
 export * from './quarantine.processor.js';
 export * from './unknown-events.processor.js';
 export * from './worker-supervisor.js';
+export * from './dead-letter-counts.js';

@@ -17,11 +17,13 @@ import {
   NotificationsProcessor,
   RelayOptions,
 } from '@app/notifications';
+import { ObservabilityModule } from '@app/observability';
 import { ProcessingModule, UnknownEventsProcessor } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, EventJobData, JobName, QueueModule } from '@app/queue';
 import { TEST_REDIS_URL } from '../../support/redis.js';
 
-export const SIGNING_SECRET = 'whsec_notify_test';
+/** Standard Webhooks' format: whsec_ + base64 of 32 bytes. */
+export const SIGNING_SECRET = `whsec_${Buffer.from('integration notify secret, 32 b!').toString('base64')}`;
 
 /** Small delays for tests; the production policy (attempts, retention) is kept otherwise. */
 export function fastRetries(attempts: number, delay = 50): DefaultJobOptions {
@@ -54,6 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<TestingModule
       NOTIFY_SIGNING_SECRET: SIGNING_SECRET,
       NOTIFY_TIMEOUT_MS: 1000,
       RUN_MIGRATIONS: 'false',
+      LOG_LEVEL: 'silent',
     },
     silent as never,
   );
@@ -61,6 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<TestingModule
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app })] }),
       QueueModule.forRole('worker'),
+      ObservabilityModule.forRole('worker'),
       DatabaseModule,
       ProcessingModule,
       MilestonesModule,
@@ -191,7 +195,9 @@ export async function startSink(behaviour: SinkBehaviour = () => 200): Promise<S
         return;
       }
       record.status = answer;
-      response.writeHead(answer, { 'content-type': 'application/json' }).end('{}');
+      // A redirect points at another path of the sink: a follower would show up there.
+      const redirect = answer >= 300 && answer < 400 ? { location: `${path}/redirected` } : {};
+      response.writeHead(answer, { 'content-type': 'application/json', ...redirect }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

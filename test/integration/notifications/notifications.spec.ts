@@ -1,9 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { TestingModule } from '@nestjs/testing';
-import type { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
+import { Webhook } from 'standardwebhooks';
 import { verifySignature } from '@app/flexport';
-import { deliveryKey, NotificationDeliveriesService, NotifierService } from '@app/notifications';
-import { QueueName } from '@app/queue';
+import { EventMetrics, metricsKey } from '@app/observability';
+import { deliveryKey, NotificationDeliveriesService, NotifierService, NotifyJobData, URL_NOT_CONFIGURED } from '@app/notifications';
+import { JobName, QueueName } from '@app/queue';
+import { TEST_REDIS_URL } from '../../support/redis.js';
+import { Redis } from 'ioredis';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 import { deletePrefix } from '../../support/redis.js';
 import { uniquePrefix } from '../../support/service-process.js';
@@ -205,9 +209,78 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
       expect(verifySignature(request.body, request.headers, [SIGNING_SECRET])).toBe(true);
       expect(verifySignature(request.body, request.headers, ['another secret'])).toBe(false);
       expect(request.body.equals(sink.requests[0].body)).toBe(true);
+      // The Standard Webhooks headers, as a receiver using the standardwebhooks library checks them.
+      const standard = Object.fromEntries(
+        ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(request.headers[h])]),
+      );
+      expect(new Webhook(SIGNING_SECRET).verify(request.body.toString('utf8'), standard)).toEqual(posted(request));
+      expect(standard['webhook-id']).toBe(key);
+      expect(Math.abs(Number(standard['webhook-timestamp']) - request.at / 1000)).toBeLessThan(5);
     }
     const [row] = await deliveries('FLAKY-');
     expect(row).toMatchObject({ status: 'delivered', attempts: 4, last_error: null });
+  });
+
+  it('drops a job naming a URL that is not configured, never sending it, with a metric; a configured one is sent', async () => {
+    const configured = sink.url('/configured');
+    const w = await worker({ urls: [configured] });
+    await queueEvents(w, [milestoneEvent('DROP-dep', 'DROP-1', 'departed', '2026-05-03T10:00:00Z')]);
+    await waitFor(() => sink.accepted('/configured').length === 1, 20_000, 'the configured URL to be notified');
+
+    // As if added through the board, or queued before the URL was removed: a valid job for another URL.
+    const elsewhere = sink.url('/elsewhere');
+    const data: NotifyJobData = {
+      deliveryKey: deliveryKey('DROP-1', 'departed', elsewhere),
+      shipmentId: 'DROP-1',
+      milestone: 'departed',
+      url: elsewhere,
+    };
+    const queue = w.get<Queue>(getQueueToken(QueueName.Notifications));
+    const job = await queue.add(JobName.Notify, data, { jobId: 'notify-forged-elsewhere' });
+    await waitFor(async () => (await Job.fromId(queue, job.id!))?.finishedOn !== undefined, 20_000, 'the forged job to finish');
+    expect((await Job.fromId(queue, job.id!))?.returnvalue).toEqual({ kind: 'dropped', reason: 'url_not_configured' });
+    await sleep(300);
+    expect(sink.requests.filter((r) => r.path === '/elsewhere')).toEqual([]);
+    expect((await deliveries('DROP-')).map((row) => row.url)).toEqual([configured]);
+
+    await w.get(EventMetrics).flush();
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const prefix = prefixes[prefixes.length - 1];
+      expect(await redis.hget(metricsKey(prefix), 'c|notification_dropped|url_not_configured')).toBe('1');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('marks a queued delivery whose URL was removed from the configuration dead, unsent', async () => {
+    const kept = sink.url('/kept');
+    const removed = sink.url('/removed');
+    const prefix = uniquePrefix('notify');
+    // The relay of a worker that still had both URLs queued both deliveries, then stopped before sending.
+    const before = await worker({ prefix, urls: [kept, removed], concurrency: 1 });
+    await (before.get(getQueueToken(QueueName.Notifications)) as Queue).pause();
+    await queueEvents(before, [milestoneEvent('GONE-dep', 'GONE-1', 'departed', '2026-05-04T10:00:00Z')]);
+    await waitFor(async () => (await deliveries('GONE-')).length === 2, 20_000, 'both deliveries to be relayed');
+    await before.close();
+    workers.splice(workers.indexOf(before), 1);
+
+    const after = await worker({ prefix, urls: [kept] });
+    await (after.get(getQueueToken(QueueName.Notifications)) as Queue).resume();
+    await waitFor(async () => (await deliveries('GONE-')).every((row) => row.status !== 'pending'), 20_000, 'both deliveries to settle');
+    expect(sink.requests.map((r) => r.path)).toEqual(['/kept']);
+    const rowsByUrl = Object.fromEntries((await deliveries('GONE-')).map((row) => [row.url, row]));
+    expect(rowsByUrl[kept]).toMatchObject({ status: 'delivered' });
+    expect(rowsByUrl[removed]).toMatchObject({ status: 'dead', last_error: URL_NOT_CONFIGURED });
+  });
+
+  it('does not follow a redirect: the POST never reaches where it points, and the delivery is retried', async () => {
+    sink.behaviour = (path) => (path === '/moved' ? 307 : 200);
+    const w = await worker({ urls: [sink.url('/moved')], jobOptions: fastRetries(2) });
+    await queueEvents(w, [milestoneEvent('MOVED-dep', 'MOVED-1', 'departed', '2026-05-05T10:00:00Z')]);
+    await waitFor(async () => (await deliveries('MOVED-'))[0]?.status === 'dead', 20_000, 'the redirected delivery to go dead');
+    expect(sink.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/moved 307', '/moved 307']);
+    expect((await deliveries('MOVED-'))[0].last_error).toMatch(/HTTP 307/);
   });
 
   it('with two URLs where one always fails, the other gets its POST promptly and once; the failing one goes dead and a replay delivers it once', async () => {

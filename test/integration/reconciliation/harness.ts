@@ -19,7 +19,8 @@ import { waitFor } from '../../support/api-stack.js';
 import { TEST_REDIS_URL } from '../../support/redis.js';
 
 export const FLEXPORT_TOKEN = 'reconcile-test-flexport-token';
-export const NOTIFY_SECRET = 'whsec_reconcile_test_notify_secret';
+/** Standard Webhooks' format: whsec_ + base64 of 32 bytes. */
+export const NOTIFY_SECRET = `whsec_${Buffer.from('reconcile test notify secret, 32').toString('base64')}`;
 
 const silent = { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} };
 

@@ -12,6 +12,8 @@ import { RedisServer } from './redis-server.js';
 export type Role = 'api' | 'worker' | 'server';
 export const SECRET = 'whsec_reliability';
 export const API_TOKEN = 'reliability-token';
+/** Standard Webhooks' format: whsec_ + base64 of 32 bytes. */
+export const NOTIFY_SECRET = `whsec_${Buffer.from('reliability notify secret, 32 b').toString('base64')}`;
 
 /** Every process a suite starts, so that a crashed test run never leaves one behind. */
 const started = new Set<{ pid?: number; kill(signal: NodeJS.Signals): unknown }>();
@@ -107,8 +109,9 @@ export class Deployment {
       QUEUE_PREFIX: this.queuePrefix,
       FLEXPORT_WEBHOOK_SECRETS: SECRET,
       API_TOKEN,
+      ADMIN_API_TOKEN: 'reliability-admin-api-token',
       ADMIN_PASSWORD: 'reliability-admin',
-      NOTIFY_SIGNING_SECRET: 'whsec_reliability_notify',
+      NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
       LOG_LEVEL: 'info',
       ...extra,
     };

@@ -31,14 +31,14 @@ import {
 } from '@app/reconciliation';
 import { ErrorResponse } from '../http/query.js';
 import { ValidatedInput } from '../http/validation.js';
-import { BearerProtected } from '../read/read-api.decorators.js';
+import { AdminProtected } from './admin-api.decorators.js';
 import { ReconcileAcceptedView, ReconcileRequestBody, ReconcileRunDetails, ReconcileRunParams } from './reconcile.dto.js';
 
 export const RECONCILE_RETRY_AFTER_SECONDS = 5;
 
 /** Reconciliation with Flexport's Events API on demand: a run over a window, in the background, and its progress. */
 @ApiTags('admin')
-@BearerProtected()
+@AdminProtected()
 @ValidatedInput()
 @Controller('admin/reconcile')
 export class AdminReconcileController {

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { AdminRuns, AdminRunView, RunContext, RunInProgressError } from '@app/admin-runs';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -9,8 +21,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../http/query.js';
-import { BearerProtected } from '../read/read-api.decorators.js';
+import { AdminProtected } from './admin-api.decorators.js';
 import {
+  AdminRun,
   BulkReplayResult,
   DeadLetterListQuery,
   DeadLetterPage,
@@ -18,6 +31,7 @@ import {
   ReplayParams,
   ReplayRequest,
   ReplayResult,
+  RunParams,
 } from './admin.dto.js';
 import { DeadLettersReader } from './dead-letters.reader.js';
 import { RebuildService } from './rebuild.service.js';
@@ -25,7 +39,7 @@ import { ReplayService } from './replay.service.js';
 import { ValidatedInput } from '../http/validation.js';
 
 @ApiTags('admin')
-@BearerProtected()
+@AdminProtected()
 @ValidatedInput()
 @Controller('admin')
 export class AdminController {
@@ -33,6 +47,7 @@ export class AdminController {
     private readonly deadLetters: DeadLettersReader,
     private readonly replays: ReplayService,
     private readonly rebuilds: RebuildService,
+    private readonly runs: AdminRuns,
   ) {}
 
   @Get('dead-letters')
@@ -58,20 +73,67 @@ export class AdminController {
   @Post('replay')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Runs stored events again: occurredAt in [from, to), canonical name or raw type in types (all optional).',
+    summary:
+      'Runs stored events again, in the background: occurredAt in [from, to), canonical name or raw type in types (all types if absent).',
+    description: 'Answers at once with the run; `GET /admin/replay/{runId}` tells how far it got ({matched, queued, alreadyProcessed}).',
   })
-  @ApiAcceptedResponse({ type: BulkReplayResult })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'Redis unavailable: retry (already queued ones run once).' })
-  replay(@Body() request: ReplayRequest): Promise<BulkReplayResult> {
-    return this.replays.replayMatching(request ?? {});
+  @ApiAcceptedResponse({ type: AdminRun })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'Another replay is running (its runId is given).' })
+  async replay(@Body() request: ReplayRequest): Promise<AdminRunView> {
+    if (Date.parse(request.from) >= Date.parse(request.to)) {
+      throw new BadRequestException({ error: 'invalid_request', message: ['to must be after from'] });
+    }
+    return this.start<BulkReplayResult>('replay', { ...request }, (run) => this.replays.replayMatching(request, run));
+  }
+
+  @Get('replay/:runId')
+  @ApiOperation({ summary: 'A replay run: its status and counts so far.' })
+  @ApiOkResponse({ type: AdminRun })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No replay run with this id.' })
+  replayRun(@Param() { runId }: RunParams): Promise<AdminRunView> {
+    return this.run('replay', runId);
   }
 
   @Post('rebuild')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Rebuilds every projection from the processed events of the event log, in one transaction.' })
-  @ApiOkResponse({ type: RebuildReport })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'Another rebuild is running.' })
-  rebuild(): Promise<RebuildReport> {
-    return this.rebuilds.rebuild();
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Rebuilds every projection from the processed events of the event log, in the background.',
+    description:
+      'Reads go on meanwhile; writers wait on one table at a time, briefly. `GET /admin/rebuild/{runId}` gives the report: ' +
+      'events re-applied and, per table, rows before and after and those unchanged (they keep createdAt/updatedAt).',
+  })
+  @ApiAcceptedResponse({ type: AdminRun })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'Another rebuild is running (its runId is given).' })
+  rebuild(): Promise<AdminRunView> {
+    return this.start<RebuildReport>('rebuild', {}, (run) => this.rebuilds.rebuild(run));
+  }
+
+  @Get('rebuild/:runId')
+  @ApiOperation({ summary: 'A rebuild run: its status and report.' })
+  @ApiOkResponse({ type: AdminRun })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No rebuild run with this id.' })
+  rebuildRun(@Param() { runId }: RunParams): Promise<AdminRunView> {
+    return this.run('rebuild', runId);
+  }
+
+  private async start<P extends object>(
+    kind: string,
+    params: Record<string, unknown>,
+    work: (run: RunContext<P>) => Promise<P>,
+  ): Promise<AdminRunView> {
+    try {
+      return await this.runs.start<P>(kind, params, work);
+    } catch (error) {
+      if (error instanceof RunInProgressError) {
+        throw new ConflictException({ error: 'run_in_progress', message: `a ${kind} is running`, runId: error.runId });
+      }
+      throw error;
+    }
+  }
+
+  private async run(kind: string, runId: string): Promise<AdminRunView> {
+    const run = await this.runs.get(kind, runId);
+    if (!run) throw new NotFoundException({ error: 'not_found', message: `no ${kind} run ${runId}` });
+    return run;
   }
 }

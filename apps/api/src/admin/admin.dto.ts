@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ADMIN_RUN_STATUSES } from '@app/admin-runs';
 import { DEAD_LETTER_REASONS, EVENT_STATUSES } from '@app/processing';
 import { EmptyAsAbsent, PageQuery } from '../http/query.js';
 
@@ -81,15 +82,13 @@ export class ReplayParams {
 }
 
 export class ReplayRequest {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Inclusive lower bound of occurredAt.' })
-  @IsOptional()
+  @ApiProperty({ format: 'date-time', description: 'Inclusive lower bound of occurredAt.' })
   @IsISO8601({ strict: true })
-  from?: string;
+  from: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive upper bound of occurredAt.' })
-  @IsOptional()
+  @ApiProperty({ format: 'date-time', description: 'Exclusive upper bound of occurredAt (after `from`).' })
   @IsISO8601({ strict: true })
-  to?: string;
+  to: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Canonical names or raw types; absent: every type.' })
   @IsOptional()
@@ -123,6 +122,39 @@ export class BulkReplayResult {
 
   @ApiProperty({ description: 'Already applied: replaying them would change nothing.' })
   alreadyProcessed: number;
+}
+
+export class RunParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  runId: string;
+}
+
+/** A background admin run: answered at once (202), then read back by its id until it has finished. */
+export class AdminRun {
+  @ApiProperty({ format: 'uuid' })
+  runId: string;
+
+  @ApiProperty({ enum: ['replay', 'rebuild'] })
+  kind: string;
+
+  @ApiProperty({ enum: ADMIN_RUN_STATUSES, description: 'A run whose process stopped is `failed` (abandoned); start it again.' })
+  status: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the run was asked.' })
+  params: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'How far it got; its result once succeeded.' })
+  progress: Record<string, unknown> | null;
+
+  @ApiProperty(nullableString)
+  error: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  startedAt: string;
+
+  @ApiProperty(nullableTime)
+  finishedAt: string | null;
 }
 
 export class ProjectionRebuildStats {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminRunsModule } from '@app/admin-runs';
 import { BookingsModule } from '@app/bookings';
 import { ContainersModule } from '@app/containers';
 import { DocumentsModule } from '@app/documents';
@@ -6,7 +7,6 @@ import { InvoicesModule } from '@app/invoices';
 import { MilestonesModule } from '@app/milestones';
 import { PurchaseOrdersModule } from '@app/purchase-orders';
 import { ReconciliationModule } from '@app/reconciliation';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { QueueRegistry } from '../queue-registry.js';
 import { AdminReconcileController } from './admin-reconcile.controller.js';
 import { AdminController } from './admin.controller.js';
@@ -20,6 +20,7 @@ import { ReplayService } from './replay.service.js';
  */
 @Module({
   imports: [
+    AdminRunsModule,
     MilestonesModule,
     BookingsModule,
     PurchaseOrdersModule,
@@ -29,6 +30,6 @@ import { ReplayService } from './replay.service.js';
     ReconciliationModule,
   ],
   controllers: [AdminController, AdminReconcileController],
-  providers: [ApiTokenGuard, QueueRegistry, DeadLettersReader, ReplayService, RebuildService],
+  providers: [QueueRegistry, DeadLettersReader, ReplayService, RebuildService],
 })
 export class AdminModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, NotFoundException, ServiceUnavailableExcept
 import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { RunContext, throwIfStopped } from '@app/admin-runs';
 import type { TypedConfigService } from '@app/config';
 import { EventPipeline } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, JobName } from '@app/queue';
@@ -53,11 +54,15 @@ export class ReplayService {
     return { eventId, status: 'queued', previousStatus: prepared.previousStatus, jobId };
   }
 
-  /** Every stored event with occurredAt in [from, to) whose canonical name or raw type is in `types`. */
-  async replayMatching(request: ReplayRequest): Promise<BulkReplayResult> {
+  /**
+   * Every stored event with occurredAt in [from, to) whose canonical name or raw type is in `types`,
+   * as a background admin run: its counts are recorded as it goes.
+   */
+  async replayMatching(request: ReplayRequest, run: RunContext<BulkReplayResult>): Promise<BulkReplayResult> {
     const result: BulkReplayResult = { matched: 0, queued: 0, alreadyProcessed: 0 };
     let after = '';
     for (;;) {
+      throwIfStopped(run.signal);
       const rows: { event_id: string; status: string }[] = await this.dataSource.query(
         `SELECT event_id, status FROM event_log
           WHERE event_id > $1
@@ -66,7 +71,7 @@ export class ReplayService {
             AND ($4::text[] IS NULL OR name = ANY($4) OR type = ANY($4))
           ORDER BY event_id
           LIMIT ${BATCH}`,
-        [after, request.from ?? null, request.to ?? null, request.types ?? null],
+        [after, request.from, request.to, request.types ?? null],
       );
       for (const row of rows) {
         result.matched++;
@@ -78,6 +83,7 @@ export class ReplayService {
         if (outcome.status === 'queued') result.queued++;
         else result.alreadyProcessed++;
       }
+      run.progress({ ...result });
       if (rows.length < BATCH) break;
       after = rows[rows.length - 1].event_id;
     }

@@ -1,9 +1,12 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { METRICS_TOKEN_SCHEME, MetricsTokenGuard } from '../auth/metrics-token.guard.js';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
+@UseGuards(MetricsTokenGuard)
+@ApiBearerAuth(METRICS_TOKEN_SCHEME)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
@@ -17,6 +20,7 @@ export class MetricsController {
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4.', schema: { type: 'string' } })
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the request does not carry it as a bearer token.' })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const body = await this.metrics.scrape();
     reply.header('Content-Type', this.metrics.contentType);

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
-import { DEAD_LETTER_REASONS } from '@app/processing';
+import { DEAD_LETTER_REASONS, OPEN_DEAD_LETTER_COUNTS_SQL } from '@app/processing';
 import { EventCategory } from '@app/flexport';
 import {
   EventCounter,
@@ -75,7 +75,21 @@ export class MetricsService {
       'Webhooks refused for a missing or wrong signature.',
       'reason',
       EventCounter.SignatureRejected,
-      ['missing', 'invalid'],
+      ['missing', 'invalid', 'sha1_refused'],
+    );
+    this.labelledCounter(
+      'flexport_webhooks_legacy_signature_total',
+      'Webhooks signed only with the legacy HMAC-SHA1 X-Hub-Signature, by outcome (refused when ACCEPT_SHA1_SIGNATURES=false).',
+      'outcome',
+      EventCounter.LegacySignature,
+      ['accepted', 'refused'],
+    );
+    this.labelledCounter(
+      'flexport_notifications_dropped_total',
+      'Notification jobs dropped unsent: their URL is not (or no longer) in NOTIFY_WEBHOOK_URLS.',
+      'reason',
+      EventCounter.NotificationDropped,
+      ['url_not_configured'],
     );
     this.labelledCounter(
       'flexport_webhooks_quarantined_total',
@@ -189,11 +203,9 @@ export class MetricsService {
         SOURCE_TIMEOUT_MS,
         Promise.all(ALL_QUEUES.map(async (name) => [name, await this.queues.get(name).getJobCounts(...QUEUE_STATES)] as const)),
       ).then((entries) => new Map(entries)),
-      withinMs(
-        SOURCE_TIMEOUT_MS,
-        this.dataSource.query('SELECT reason, count(*)::int AS n FROM dead_letters WHERE resolved_at IS NULL GROUP BY reason'),
-        'postgres',
-      ).then((rows: { reason: string; n: number }[]) => new Map(rows.map((row) => [row.reason, row.n]))),
+      withinMs(SOURCE_TIMEOUT_MS, this.dataSource.query(OPEN_DEAD_LETTER_COUNTS_SQL), 'postgres').then(
+        (rows: { reason: string; n: number }[]) => new Map(rows.map((row) => [row.reason, row.n])),
+      ),
     ]);
     for (const failed of [events, queues, deadLetters].filter((r) => r.status === 'rejected')) {
       this.logger.warn({ msg: 'metrics source unavailable', error: String((failed as PromiseRejectedResult).reason) });

@@ -8,6 +8,7 @@ import { loadAppConfig } from '@app/config';
 import { signatureHeaders } from '@app/flexport';
 import { IntakeResult, IntakeService, QueueUnavailableError } from '@app/intake';
 import { EventMetrics, requestIdOf } from '@app/observability';
+import { AuthFailureLimiter } from '../auth/auth-failure-limiter.js';
 import { ClosingFastifyAdapter } from '../http/closing-adapter.js';
 import { configureHttp } from '../http/configure-http.js';
 import { FlexportSignatureGuard } from './flexport-signature.guard.js';
@@ -45,6 +46,7 @@ describe('WebhooksController on Nest router, behind FlexportSignatureGuard', () 
       controllers: [WebhooksController],
       providers: [
         FlexportSignatureGuard,
+        AuthFailureLimiter,
         { provide: IntakeService, useValue: intake },
         { provide: ConfigService, useValue: new ConfigService({ app: config }) },
         { provide: EventMetrics, useValue: { count: (_counter: string, label: string) => void rejections.push(label) } },

@@ -7,6 +7,8 @@ import { CreateDocuments1795800001300 } from './1795800001300-CreateDocuments.js
 import { CreateContainers1795800001400 } from './1795800001400-CreateContainers.js';
 import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifications.js';
 import { AddEventSource1795800004000 } from './1795800004000-AddEventSource.js';
+import { CreateAdminRuns1795800006000 } from './1795800006000-CreateAdminRuns.js';
+import { IndexOpenDeadLetters1795800006100 } from './1795800006100-IndexOpenDeadLetters.js';
 
 /** Every committed migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   CreateContainers1795800001400,
   CreateNotifications1795800002000,
   AddEventSource1795800004000,
+  CreateAdminRuns1795800006000,
+  IndexOpenDeadLetters1795800006100,
 ];
