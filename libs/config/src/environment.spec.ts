@@ -42,7 +42,14 @@ describe('loadAppConfig', () => {
       queuePrefix: 'flexport',
       bodyLimitBytes: 1024 * 1024,
       notifyWebhookUrls: [],
+      seenTtlSeconds: 8 * 24 * 3600,
+      eventPayloadRetentionDays: null,
     });
+  });
+
+  it('remembers events for the configured time, never less than the 7 days promised', () => {
+    expect(loadAppConfig({ ...production, SEEN_TTL_SECONDS: '864000' }, silent).seenTtlSeconds).toBe(864000);
+    expect(() => loadAppConfig({ ...production, SEEN_TTL_SECONDS: String(7 * 24 * 3600 - 1) }, silent)).toThrow('SEEN_TTL_SECONDS');
   });
 
   it.each([
@@ -50,6 +57,8 @@ describe('loadAppConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NOTIFY_WEBHOOK_URLS: 'ftp://x' }, 'NOTIFY_WEBHOOK_URLS'],
     [{ WEBHOOK_BODY_LIMIT_BYTES: '-1' }, 'WEBHOOK_BODY_LIMIT_BYTES'],
+    [{ EVENT_PAYLOAD_RETENTION_DAYS: '0' }, 'EVENT_PAYLOAD_RETENTION_DAYS'],
+    [{ EVENT_PAYLOAD_RETENTION_DAYS: 'forever' }, 'EVENT_PAYLOAD_RETENTION_DAYS'],
   ])('rejects invalid values with a message naming the variable: %j', (env, name) => {
     expect(() => loadAppConfig({ ...production, ...env }, silent)).toThrow(name);
   });

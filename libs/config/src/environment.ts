@@ -10,6 +10,15 @@ export const DEVELOPMENT_DEFAULTS = {
   NOTIFY_SIGNING_SECRET: 'whsec_notify_development_only',
 } as const;
 
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * How long intake remembers an event (answers `duplicate`) by default: the README promises at least
+ * 7 days, and Flexport publishes no retry schedule; the eighth day is a margin.
+ */
+export const DEFAULT_SEEN_TTL_SECONDS = 8 * DAY_SECONDS;
+export const MIN_SEEN_TTL_SECONDS = 7 * DAY_SECONDS;
+
 const REQUIRED_IN_PRODUCTION = ['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_PASSWORD'] as const;
 
 export class EnvironmentVariables {
@@ -90,6 +99,18 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'])
   RUN_MIGRATIONS?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_SEEN_TTL_SECONDS)
+  @Max(365 * DAY_SECONDS)
+  SEEN_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  EVENT_PAYLOAD_RETENTION_DAYS?: number;
 }
 
 export interface AppConfig {
@@ -110,6 +131,10 @@ export interface AppConfig {
   redisCommandTimeoutMs: number;
   logLevel: string;
   runMigrations: boolean;
+  /** How long intake answers `duplicate` for an event it has queued (its Redis `seen` marker's lifetime). */
+  seenTtlSeconds: number;
+  /** Null: every payload is kept. Else processed events' payloads are cleared once older than this. */
+  eventPayloadRetentionDays: number | null;
 }
 
 export class ConfigurationError extends Error {
@@ -173,5 +198,7 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
     runMigrations: env.RUN_MIGRATIONS !== 'false',
+    seenTtlSeconds: env.SEEN_TTL_SECONDS ?? DEFAULT_SEEN_TTL_SECONDS,
+    eventPayloadRetentionDays: env.EVENT_PAYLOAD_RETENTION_DAYS ?? null,
   };
 }

@@ -3,10 +3,18 @@ import { createRequire } from 'node:module';
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
 
+/** The event's seen marker: its key (`seenKey`) and how long intake remembers the event. */
 export interface SeenMarker {
   key: string;
-  value: string;
   ttlSeconds: number;
+}
+
+/**
+ * The marker's key. Its value is the integer 1, which Redis keeps as a shared object: the marker
+ * costs only its key and its expiry (docs/benchmarks.md, "Growth", measures it).
+ */
+export function seenKey(prefix: string, eventId: string): string {
+  return `${prefix}:seen:${eventId}`;
 }
 
 interface LuaScript {
@@ -37,14 +45,14 @@ const ADD_SCRIPT: LuaScript = addStandardJob;
  * seen now | 0 when seen before | -1 when BullMQ refused the job}.
  */
 function addOnceLua(add: LuaScript): string {
-  const seenKey = `KEYS[${add.keys + 1}]`;
-  return `if redis.call('EXISTS', ${seenKey}) == 1 then return {cmsgpack.unpack(ARGV[1])[2], 0} end
+  const marker = `KEYS[${add.keys + 1}]`;
+  return `if redis.call('EXISTS', ${marker}) == 1 then return {cmsgpack.unpack(ARGV[1])[2], 0} end
 local function addStandardJob()
 ${add.content}
 end
 local added = addStandardJob()
 if type(added) == 'number' and added < 0 then return {added, -1} end
-redis.call('SET', ${seenKey}, ARGV[#ARGV - 1], 'EX', ARGV[#ARGV])
+redis.call('SET', ${marker}, 1, 'EX', ARGV[#ARGV])
 return {added, 1}`;
 }
 
@@ -103,7 +111,7 @@ export async function enqueueOnce<T>(
       if (!command.startsWith(`${ADD_SCRIPT.name}:`)) throw new TypeError(`enqueueOnce adds standard jobs only, not ${command}`);
       const withMarker = args.slice();
       withMarker.splice(ADD_SCRIPT.keys, 0, seen.key);
-      withMarker.push(seen.value, seen.ttlSeconds);
+      withMarker.push(seen.ttlSeconds);
       const [added, mark] = await addOnce(withMarker);
       firstSeen = mark === 1;
       return added;

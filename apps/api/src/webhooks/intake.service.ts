@@ -16,7 +16,7 @@ import {
   QuarantineJobData,
   QueueName,
   REDIS,
-  SEEN_EVENT_TTL_SECONDS,
+  seenKey,
 } from '@app/queue';
 
 export type IntakeResult = { status: 'queued' | 'duplicate'; eventId: string } | { status: 'quarantined' };
@@ -31,6 +31,7 @@ export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
   private readonly queues: ReadonlyMap<QueueName, Queue>;
   private readonly prefix: string;
+  private readonly seenTtlSeconds: number;
 
   constructor(
     config: ConfigService<AllConfig, true>,
@@ -48,6 +49,7 @@ export class IntakeService {
   ) {
     const app = config.get('app', { infer: true });
     this.prefix = app.queuePrefix;
+    this.seenTtlSeconds = app.seenTtlSeconds;
     this.queues = new Map(
       [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map((queue) => [
         queue.name as QueueName,
@@ -69,7 +71,7 @@ export class IntakeService {
     const { type, category, name } = classifyEnvelope(parsed.envelope, eventId);
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
     const queue = this.queue(CATEGORY_QUEUES[category]);
-    const seen = { key: this.seenKey(eventId), value: receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
+    const seen = { key: seenKey(this.prefix, eventId), ttlSeconds: this.seenTtlSeconds };
     const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen));
     this.metrics.count(EventCounter.Received, category);
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
@@ -87,10 +89,6 @@ export class IntakeService {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`queue ${name} is not registered`);
     return queue;
-  }
-
-  private seenKey(eventId: string): string {
-    return `${this.prefix}:seen:${eventId}`;
   }
 
   /**
