@@ -47,6 +47,11 @@ describe('loadAppConfig', () => {
     });
   });
 
+  it('keeps every payload unless a retention is set (empty is unset)', () => {
+    expect(loadAppConfig({ ...production, EVENT_PAYLOAD_RETENTION_DAYS: '' }, silent).eventPayloadRetentionDays).toBeNull();
+    expect(loadAppConfig({ ...production, EVENT_PAYLOAD_RETENTION_DAYS: '90' }, silent).eventPayloadRetentionDays).toBe(90);
+  });
+
   it('remembers events for the configured time, never less than the 7 days promised', () => {
     expect(loadAppConfig({ ...production, SEEN_TTL_SECONDS: '864000' }, silent).seenTtlSeconds).toBe(864000);
     expect(() => loadAppConfig({ ...production, SEEN_TTL_SECONDS: String(7 * 24 * 3600 - 1) }, silent)).toThrow('SEEN_TTL_SECONDS');

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 
 /** Documented in README.md; used only outside production, always with a warning. */
@@ -106,6 +106,11 @@ export class EnvironmentVariables {
   @Max(365 * DAY_SECONDS)
   SEEN_TTL_SECONDS?: number;
 
+  /** Empty means unset (docker compose passes `${EVENT_PAYLOAD_RETENTION_DAYS:-}`). */
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => {
+    const raw = obj.EVENT_PAYLOAD_RETENTION_DAYS;
+    return raw === undefined || raw === null || String(raw).trim() === '' ? undefined : Number(raw);
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

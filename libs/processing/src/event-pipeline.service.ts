@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { EventCategory, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
 import type { EventJobData, QuarantineJobData } from '@app/queue';
+import { annotateSpan, captureTraceParent } from '@app/tracing';
 import { BatchRunner } from './batch.runner.js';
 import type { EventHandler } from './event-handler.js';
 import { EventLogStore } from './event-log.store.js';
@@ -42,9 +43,10 @@ export class EventPipeline {
       throw new UnrecoverableError(`job ${job.id} is not an event job`);
     }
     const attempt = job.attemptsMade + 1;
+    annotateSpan({ 'flexport.event.id': eventId });
     const outcome = await this.submit(
       { eventId, envelope, receivedAt },
-      { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false },
+      { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false, trace: captureTraceParent() },
     );
     if (outcome === 'dead') throw new UnrecoverableError(`event ${eventId} is dead-lettered: it can never apply`);
     return outcome;

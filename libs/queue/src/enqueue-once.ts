@@ -1,4 +1,4 @@
-import { Job, JobsOptions, Queue } from 'bullmq';
+import { Job, JobsOptions, Queue, SpanKind, TelemetryAttributes } from 'bullmq';
 import { createRequire } from 'node:module';
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
@@ -95,6 +95,27 @@ async function prepare(queue: Queue): Promise<PreparedQueue> {
  * has stored the job.
  */
 export async function enqueueOnce<T>(
+  queue: Queue<T>,
+  name: string,
+  data: T,
+  opts: StandardJobOptions & { jobId: string },
+  seen: SeenMarker,
+): Promise<EnqueueOutcome> {
+  if (!queue.opts.telemetry) return storeOnce(queue, name, data, opts, seen);
+  // As Queue.add does with telemetry: a producer span, and its context in the job for the worker's span.
+  return queue.trace(SpanKind.PRODUCER, 'add', `${queue.name}.${name}`, async (span, metadata) => {
+    const traced = metadata ? Object.assign({}, opts, { telemetry: { metadata } }) : opts;
+    const outcome = await storeOnce(queue, name, data, traced, seen);
+    span?.setAttributes({
+      [TelemetryAttributes.JobName]: name,
+      [TelemetryAttributes.JobId]: opts.jobId,
+      'flexport.enqueue.outcome': outcome,
+    });
+    return outcome;
+  });
+}
+
+async function storeOnce<T>(
   queue: Queue<T>,
   name: string,
   data: T,

@@ -7,17 +7,8 @@ import { Redis } from 'ioredis';
 import type { AllConfig } from '@app/config';
 import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { EventCounter, EventMetrics } from '@app/observability';
-import {
-  CATEGORY_QUEUES,
-  enqueueOnce,
-  EventJobData,
-  eventJobId,
-  JobName,
-  QuarantineJobData,
-  QueueName,
-  REDIS,
-  seenKey,
-} from '@app/queue';
+import { CATEGORY_QUEUES, enqueueOnce, EventJobData, eventJobId, JobName, QuarantineJobData, QueueName, REDIS, seenKey } from '@app/queue';
+import { annotateSpan, isTracing } from '@app/tracing';
 
 export type IntakeResult = { status: 'queued' | 'duplicate'; eventId: string } | { status: 'quarantined' };
 
@@ -74,6 +65,7 @@ export class IntakeService {
     const seen = { key: seenKey(this.prefix, eventId), ttlSeconds: this.seenTtlSeconds };
     const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen));
     this.metrics.count(EventCounter.Received, category);
+    if (isTracing()) annotateSpan({ 'flexport.event.id': eventId, 'flexport.event.category': category, 'flexport.intake.outcome': status });
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status };
   }
