@@ -53,6 +53,10 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
     }
   }
 
+  onPayloadsCleared(count: number): void {
+    this.count(EventCounter.PayloadsCleared, 'processed', count);
+  }
+
   /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
   async flush(): Promise<void> {
     if (this.pending.size === 0 || this.redis.status !== 'ready') return;

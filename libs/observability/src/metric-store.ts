@@ -24,6 +24,8 @@ export enum EventCounter {
   DeadLettered = 'dead_lettered',
   /** Runs of an event the log already held as done (redelivery, replay of a processed event), by category. */
   Redelivered = 'redelivered',
+  /** Payloads of processed events cleared by payload retention (label: `processed`). */
+  PayloadsCleared = 'payloads_cleared',
 }
 
 export enum LatencyHistogram {

@@ -60,23 +60,27 @@ export class EventPipeline {
   async reprocess(eventId: string): Promise<ProcessOutcome> {
     const stored = await this.replays.load(this.dataSource.manager, eventId);
     if (!stored) throw new EventNotFoundError(eventId);
+    // Only a processed event's payload is ever cleared, and running it again would change nothing.
+    if (stored.envelope === null) return 'duplicate';
     const { category } = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
     if (category !== EventCategory.Unknown && !this.registry.resolve(category)) {
       // Without its domain module this process cannot apply the event: say so, and leave it as it is.
       throw new NoHandlerError(category);
     }
     if (stored.status !== 'processed') await this.replays.countReplay(this.dataSource.manager, eventId);
-    return this.single.run(stored, { attempt: 1, finalAttempt: true, replay: true });
+    return this.single.run({ ...stored, envelope: stored.envelope }, { attempt: 1, finalAttempt: true, replay: true });
   }
 
   /**
    * Prepares a replay through the queues (for an API process that consumes none): a dead, ignored or
    * failed event is set back to `queued` and its job data returned, to be added with a fresh jobId to
-   * `CATEGORY_QUEUES[data.category]`. A processed event stays processed; its job is a no-op.
+   * `CATEGORY_QUEUES[data.category]`. A processed event stays processed; its job is a no-op, and
+   * `data` is null when payload retention has cleared its payload (there is nothing to run).
    */
-  async prepareReplay(eventId: string): Promise<{ data: EventJobData; previousStatus: EventStatus } | null> {
+  async prepareReplay(eventId: string): Promise<{ data: EventJobData | null; previousStatus: EventStatus } | null> {
     const stored = await this.dataSource.transaction((manager) => this.replays.markForReplay(manager, eventId));
     if (!stored) return null;
+    if (stored.envelope === null) return { data: null, previousStatus: stored.status };
     const record = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
     return {
       data: {

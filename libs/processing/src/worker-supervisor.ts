@@ -14,6 +14,9 @@ import { HandlerRegistry } from './handler-registry.js';
  */
 export const OTHER_QUEUES_MAX_CONCURRENCY = 16;
 
+/** Queues whose consumers take one job at a time whatever WORKER_CONCURRENCY says. */
+const ONE_AT_A_TIME: ReadonlySet<string> = new Set([QueueName.Maintenance]);
+
 export class MissingConsumerError extends Error {
   override name = 'MissingConsumerError';
 }
@@ -50,7 +53,8 @@ export class WorkerSupervisor implements OnApplicationBootstrap, BeforeApplicati
     const otherConcurrency = Math.min(workerConcurrency, OTHER_QUEUES_MAX_CONCURRENCY);
     const eventQueues = new Set<string>(EVENT_QUEUES);
     for (const host of hosts) {
-      host.worker.concurrency = eventQueues.has(host.worker.name) ? workerConcurrency : otherConcurrency;
+      const name = host.worker.name;
+      host.worker.concurrency = ONE_AT_A_TIME.has(name) ? 1 : eventQueues.has(name) ? workerConcurrency : otherConcurrency;
       // A batch transaction completes many jobs in one turn: their BullMQ commands then share a write.
       void host.worker.getBackend().client.then(batchWritesPerTurn, () => undefined);
     }

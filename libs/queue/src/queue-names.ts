@@ -12,12 +12,15 @@ export enum QueueName {
   UnknownEvents = 'unknown-events',
   Quarantine = 'quarantine',
   Notifications = 'notifications',
+  /** Scheduled housekeeping (payload retention), one job at a time. */
+  Maintenance = 'maintenance',
 }
 
 export enum JobName {
   Event = 'event',
   Quarantined = 'quarantined',
   Notify = 'notify',
+  ClearPayloads = 'clear-payloads',
 }
 
 /** Each event category has its own queue, so its concurrency and failures stay apart. */

@@ -15,6 +15,7 @@ import {
   DeadLetterListQuery,
   DeadLetterPage,
   RebuildReport,
+  RebuildRequest,
   ReplayParams,
   ReplayRequest,
   ReplayResult,
@@ -62,16 +63,21 @@ export class AdminController {
   })
   @ApiAcceptedResponse({ type: BulkReplayResult })
   @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'Redis unavailable: retry (already queued ones run once).' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'payloads_cleared: retention cleared payloads in the range.' })
   replay(@Body() request: ReplayRequest): Promise<BulkReplayResult> {
-    return this.replays.replayMatching(request ?? {});
+    const { skipClearedPayloads, ...range } = request ?? {};
+    return this.replays.replayMatching(range, { skipClearedPayloads });
   }
 
   @Post('rebuild')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rebuilds every projection from the processed events of the event log, in one transaction.' })
   @ApiOkResponse({ type: RebuildReport })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'Another rebuild is running.' })
-  rebuild(): Promise<RebuildReport> {
-    return this.rebuilds.rebuild();
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'Another rebuild is running, or payloads_cleared: retention cleared payloads of processed events.',
+  })
+  rebuild(@Body() request: RebuildRequest): Promise<RebuildReport> {
+    return this.rebuilds.rebuild({ skipClearedPayloads: request?.skipClearedPayloads });
   }
 }

@@ -2,8 +2,9 @@ import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { queryRows } from '@app/database';
 import { Envelope, normalizeEvent } from '@app/flexport';
-import { HandlerRegistry } from '@app/processing';
+import { EventReplayQueries, HandlerRegistry } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
+import { payloadsClearedConflict } from './payloads-cleared.js';
 
 /** Serialises rebuilds across API processes (transaction-scoped advisory lock). */
 export const REBUILD_LOCK_KEY = 727_190_002;
@@ -33,6 +34,7 @@ export class RebuildService implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: HandlerRegistry,
+    private readonly replays: EventReplayQueries,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,13 +42,20 @@ export class RebuildService implements OnApplicationBootstrap {
     if (missing.length > 0) throw new Error(`rebuild cannot re-apply categories without a handler: ${missing.join(', ')}`);
   }
 
-  async rebuild(): Promise<RebuildReport> {
+  /**
+   * With payload retention on, some processed events may have no payload left to re-apply: the rebuild
+   * then refuses (409 `payloads_cleared`), unless `skipClearedPayloads`, in which case it rebuilds from
+   * the events it still holds (the skipped ones' effects are lost) and lists them in the report.
+   */
+  async rebuild({ skipClearedPayloads = false }: { skipClearedPayloads?: boolean } = {}): Promise<RebuildReport> {
     const started = Date.now();
     const report = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await queryRows<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [
         REBUILD_LOCK_KEY,
       ]);
       if (!locked) throw new ConflictException({ error: 'rebuild_in_progress', message: 'another rebuild is running' });
+      const cleared = await this.replays.clearedPayloads(manager, 'all');
+      if (cleared.count > 0 && !skipClearedPayloads) throw payloadsClearedConflict('event log', cleared);
       const projections = this.projections().map((target) => this.describe(manager, target));
       const tables = projections.map((p) => quote(p.table)).join(', ');
       await manager.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
@@ -57,7 +66,7 @@ export class RebuildService implements OnApplicationBootstrap {
       const events = await this.reapply(manager);
       const stats: ProjectionRebuildStats[] = [];
       for (const p of projections) stats.push(await this.compare(manager, p));
-      return { events, projections: stats };
+      return { events, projections: stats, ...(cleared.count > 0 ? { skippedPayloadsCleared: cleared } : {}) };
     });
     const result = { ...report, durationMs: Date.now() - started };
     this.logger.log({ msg: 'projections rebuilt from the event log', ...result });
@@ -88,7 +97,7 @@ export class RebuildService implements OnApplicationBootstrap {
       const rows = await queryRows<{ event_id: string; payload: Envelope; received_at: Date }>(
         manager,
         `SELECT event_id, payload, received_at FROM event_log
-          WHERE status = 'processed' AND event_id > $1 ORDER BY event_id LIMIT ${BATCH}`,
+          WHERE status = 'processed' AND payload IS NOT NULL AND event_id > $1 ORDER BY event_id LIMIT ${BATCH}`,
         [after],
       );
       for (const row of rows) {

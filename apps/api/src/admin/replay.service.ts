@@ -3,12 +3,22 @@ import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
-import { EventPipeline } from '@app/processing';
+import { EventPipeline, EventReplayQueries } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, JobName } from '@app/queue';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import type { BulkReplayResult, ReplayRequest, ReplayResult } from './admin.dto.js';
+import { payloadsClearedConflict } from './payloads-cleared.js';
 
 const BATCH = 500;
+
+export interface ReplayOptions {
+  /**
+   * Payload retention may have cleared the payloads of some processed events in the range. A replay
+   * never re-runs a processed event, but it refuses such a range (409 `payloads_cleared`) unless told
+   * to go on without them; it then lists them in `skippedPayloadsCleared`.
+   */
+  skipClearedPayloads?: boolean;
+}
 
 /** A job id BullMQ has not seen, so a replay is never deduplicated against the event's first job. */
 export function replayJobId(eventId: string, at = Date.now()): string {
@@ -29,6 +39,7 @@ export class ReplayService {
     private readonly pipeline: EventPipeline,
     private readonly queues: QueueRegistry,
     private readonly dataSource: DataSource,
+    private readonly replays: EventReplayQueries,
     @Inject(ConfigService) config: TypedConfigService,
   ) {
     this.timeoutMs = config.get('app', { infer: true }).redisCommandTimeoutMs;
@@ -37,8 +48,8 @@ export class ReplayService {
   async replay(eventId: string): Promise<ReplayResult> {
     const prepared = await this.pipeline.prepareReplay(eventId);
     if (!prepared) throw new NotFoundException({ error: 'not_found', message: `event ${eventId} not found` });
-    if (prepared.previousStatus === 'processed') {
-      return { eventId, status: 'already_processed', previousStatus: 'processed', jobId: null };
+    if (prepared.previousStatus === 'processed' || prepared.data === null) {
+      return { eventId, status: 'already_processed', previousStatus: prepared.previousStatus, jobId: null };
     }
     const jobId = replayJobId(eventId);
     const queue = this.queues.get(CATEGORY_QUEUES[prepared.data.category]);
@@ -53,14 +64,21 @@ export class ReplayService {
     return { eventId, status: 'queued', previousStatus: prepared.previousStatus, jobId };
   }
 
-  /** Every stored event with occurredAt in [from, to) whose canonical name or raw type is in `types`. */
-  async replayMatching(request: ReplayRequest): Promise<BulkReplayResult> {
-    const result: BulkReplayResult = { matched: 0, queued: 0, alreadyProcessed: 0 };
+  /**
+   * Every stored event with occurredAt in [from, to) whose canonical name or raw type is in `types`.
+   * Refuses (409) a range holding events whose payloads were cleared, unless `skipClearedPayloads`.
+   */
+  async replayMatching(request: ReplayRequest, options: ReplayOptions = {}): Promise<BulkReplayResult> {
+    const filter = { from: request.from, to: request.to, types: request.types };
+    const cleared = await this.replays.clearedPayloads(this.dataSource.manager, filter);
+    if (cleared.count > 0 && !options.skipClearedPayloads) throw payloadsClearedConflict('range', cleared);
+    const result: BulkReplayResult = { matched: cleared.count, queued: 0, alreadyProcessed: 0 };
+    if (cleared.count > 0) result.skippedPayloadsCleared = cleared;
     let after = '';
     for (;;) {
       const rows: { event_id: string; status: string }[] = await this.dataSource.query(
         `SELECT event_id, status FROM event_log
-          WHERE event_id > $1
+          WHERE event_id > $1 AND payload IS NOT NULL
             AND ($2::timestamptz IS NULL OR occurred_at >= $2)
             AND ($3::timestamptz IS NULL OR occurred_at < $3)
             AND ($4::text[] IS NULL OR name = ANY($4) OR type = ANY($4))
@@ -81,7 +99,7 @@ export class ReplayService {
       if (rows.length < BATCH) break;
       after = rows[rows.length - 1].event_id;
     }
-    this.logger.log({ msg: 'events replay queued', ...request, ...result });
+    this.logger.log({ msg: 'events replay queued', ...request, ...result, skippedPayloadsCleared: cleared.count });
     return result;
   }
 }

@@ -75,6 +75,13 @@ export class MetricsService {
       EventCounter.Quarantined,
       ['body'],
     );
+    this.labelledCounter(
+      'flexport_event_payloads_cleared_total',
+      'Event payloads cleared by payload retention (EVENT_PAYLOAD_RETENTION_DAYS).',
+      'status',
+      EventCounter.PayloadsCleared,
+      ['processed'],
+    );
     this.registry.registerMetric(
       new ExternalHistogram('flexport_event_processing_seconds', 'Pipeline time of runs that processed an event.', () =>
         this.histogram(LatencyHistogram.Processing),
