@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { SIGNATURE_256_HEADER, signatureHeaders } from '@app/flexport';
 import type { Location } from '@app/flexport';
+import { EventCounter, EventMetrics } from '@app/observability';
 import { errorMessage } from '@app/processing';
 import { queryRows } from '@app/database';
 import { MilestoneNotification, notificationBody, NotifyJobData } from './notification.js';
@@ -57,6 +58,7 @@ export class NotifierService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(ConfigService) private readonly config: TypedConfigService,
+    @Optional() private readonly metrics?: EventMetrics,
   ) {}
 
   async deliver(job: NotifyJobData, attempt: DeliveryAttempt): Promise<DeliveryOutcome> {
@@ -104,6 +106,7 @@ export class NotifierService {
         [job.deliveryKey, result.statusCode],
       );
       this.logger.log({ msg: 'notification delivered', ...log });
+      this.metrics?.count(EventCounter.NotificationsDelivered, job.milestone);
       return { kind: 'delivered', statusCode: result.statusCode ?? 0 };
     }
 
@@ -117,6 +120,8 @@ export class NotifierService {
         WHERE idempotency_key = $1 AND status = 'sending' AND lease_token = $2`,
       [job.deliveryKey, attempt.leaseToken, dead, result.statusCode, result.error],
     );
+    this.metrics?.count(EventCounter.NotificationsFailed, job.milestone);
+    if (dead) this.metrics?.count(EventCounter.NotificationsDead, job.milestone);
     if (dead) this.logger.error({ msg: 'notification dead: retries exhausted', ...log, error: result.error });
     else this.logger.warn({ msg: 'notification failed; retrying', ...log, error: result.error });
     throw new NotificationFailedError(result.error ?? 'notification failed');

@@ -4,7 +4,9 @@ import { Redis } from 'ioredis';
 import type { TypedConfigService } from '@app/config';
 import type { EventRunReport, PipelineObserver } from '@app/processing';
 import { REDIS } from '@app/queue';
-import { counterField, EventCounter, histogramFields, LatencyHistogram, metricsKey } from './metric-store.js';
+import { counterField, EventCounter, gaugeField, histogramFields, LatencyHistogram, MetricGauge, metricsKey } from './metric-store.js';
+
+const RECEIVED_PREFIX = counterField(EventCounter.Received, '');
 
 /** How often the increments gathered in this process are added to the shared hash. */
 export const METRICS_FLUSH_INTERVAL_MS = 500;
@@ -63,10 +65,14 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
     const batch = this.pending;
     this.pending = new Map();
     const pipeline = this.redis.pipeline();
+    let received = false;
     for (const [field, by] of batch) {
       if (field.endsWith('|sum')) pipeline.hincrbyfloat(this.key, field, by);
       else pipeline.hincrby(this.key, field, by);
+      if (field.startsWith(RECEIVED_PREFIX)) received = true;
     }
+    // The time of the latest webhook, to within a flush interval: no clock read per request.
+    if (received) pipeline.hset(this.key, gaugeField(MetricGauge.LastReceived), Math.floor(Date.now() / 1000));
     try {
       const results = await pipeline.exec();
       if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');

@@ -5,6 +5,7 @@ import {
   histogramFields,
   LATENCY_BUCKETS_SECONDS,
   LatencyHistogram,
+  MetricGauge,
   parseMetricsHash,
 } from './metric-store.js';
 
@@ -21,6 +22,8 @@ describe('the Redis metrics hash', () => {
       [counterField(EventCounter.Processed, 'milestone')]: '3',
       [counterField(EventCounter.SignatureRejected, 'missing')]: '1',
       'c|not_a_counter|x': '9',
+      'g|last_received': '1796000000',
+      'g|not_a_gauge': '5',
       garbage: '1',
     };
     for (const seconds of [0.001, 0.2, 0.2, 7200]) {
@@ -33,6 +36,7 @@ describe('the Redis metrics hash', () => {
     expect(snapshot.counters.get(EventCounter.Processed)?.get('milestone')).toBe(3);
     expect(snapshot.counters.get(EventCounter.SignatureRejected)?.get('missing')).toBe(1);
     expect(snapshot.counters.size).toBe(2);
+    expect([...snapshot.gauges]).toEqual([[MetricGauge.LastReceived, 1796000000]]);
     const histogram = snapshot.histograms.get(LatencyHistogram.Processing)?.get('milestone');
     expect(histogram?.count).toBe(4);
     expect(histogram?.sum).toBeCloseTo(7200.401);

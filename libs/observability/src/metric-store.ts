@@ -26,7 +26,22 @@ export enum EventCounter {
   Redelivered = 'redelivered',
   /** Payloads of processed events cleared by payload retention (label: `processed`). */
   PayloadsCleared = 'payloads_cleared',
+  /** Webhooks answered 503 because Redis could not take them (label: `queue`). */
+  Unavailable = 'unavailable',
+  /** Milestone notifications a URL accepted (2xx), by milestone. */
+  NotificationsDelivered = 'notifications_delivered',
+  /** Notification attempts that failed (retried, or dead on the last), by milestone. */
+  NotificationsFailed = 'notifications_failed',
+  /** Notifications whose retries ran out (dead deliveries), by milestone. */
+  NotificationsDead = 'notifications_dead',
 }
+
+export enum MetricGauge {
+  /** Unix time (seconds) of the latest webhook intake accepted, to within a flush interval. */
+  LastReceived = 'last_received',
+}
+
+export const gaugeField = (gauge: MetricGauge): string => `g|${gauge}`;
 
 export enum LatencyHistogram {
   /** Time the pipeline spent on a run that processed the event. */
@@ -61,6 +76,7 @@ export interface HistogramSnapshot {
 export interface MetricsSnapshot {
   counters: Map<EventCounter, Map<string, number>>;
   histograms: Map<LatencyHistogram, Map<string, HistogramSnapshot>>;
+  gauges: Map<MetricGauge, number>;
 }
 
 /** Reads the hash (HGETALL) back into counters and cumulative histograms; unknown fields are skipped. */
@@ -69,11 +85,14 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
   const histograms = new Map<LatencyHistogram, Map<string, HistogramSnapshot>>();
   const counterNames = new Set<string>(Object.values(EventCounter));
   const histogramNames = new Set<string>(Object.values(LatencyHistogram));
+  const gaugeNames = new Set<string>(Object.values(MetricGauge));
+  const gauges = new Map<MetricGauge, number>();
   for (const [field, raw] of Object.entries(hash)) {
     const value = Number(raw);
     if (!Number.isFinite(value)) continue;
     const parts = field.split('|');
-    if (parts[0] === 'c' && parts.length === 3 && counterNames.has(parts[1])) {
+    if (parts[0] === 'g' && parts.length === 2 && gaugeNames.has(parts[1])) gauges.set(parts[1] as MetricGauge, value);
+    else if (parts[0] === 'c' && parts.length === 3 && counterNames.has(parts[1])) {
       const counter = parts[1] as EventCounter;
       if (!counters.has(counter)) counters.set(counter, new Map());
       counters.get(counter)!.set(parts[2], value);
@@ -96,5 +115,5 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
       for (let i = 1; i < entry.buckets.length; i++) entry.buckets[i] += entry.buckets[i - 1];
     }
   }
-  return { counters, histograms };
+  return { counters, histograms, gauges };
 }

@@ -51,7 +51,7 @@ export class IntakeService {
 
   /** Answers only once Redis has stored the job; throws QueueUnavailableError otherwise. */
   async accept(raw: Buffer, contentType: string | null, receivedAt = new Date().toISOString()): Promise<IntakeResult> {
-    if (this.redis.status !== 'ready') throw new QueueUnavailableError(`redis is ${this.redis.status}`);
+    if (this.redis.status !== 'ready') throw this.unavailable(`redis is ${this.redis.status}`);
     const parsed = parseEnvelope(raw);
     if (!parsed.ok) {
       await this.quarantine(raw, contentType, parsed.reason, receivedAt);
@@ -94,7 +94,13 @@ export class IntakeService {
     } catch (error) {
       // A bug of ours is not an outage: it must not become a 503 that Flexport retries forever.
       if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError) throw error;
-      throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
+      throw this.unavailable(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** Counted here, in the Redis hash: the count waits in memory until Redis is back. */
+  private unavailable(reason: string): QueueUnavailableError {
+    this.metrics.count(EventCounter.Unavailable, 'queue');
+    return new QueueUnavailableError(reason);
   }
 }
