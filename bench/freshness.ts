@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { createScratchDatabase, ScratchDatabase } from '../test/support/scratch-database.js';
 import { buildEvents } from '../test/support/signed-events.js';
 import type { Child, Program } from '../test/support/processes.js';
@@ -28,8 +29,10 @@ export interface FreshnessFigures {
   /** Measured events sent, and those answered 200. */
   sent: number;
   answered: number;
-  /** From the webhook's 200 to the event's state visible through GET /events (processed or ignored). */
+  /** From the webhook's 200 to the event's state visible through the read API (processed or ignored). */
   state: { p50: number; p99: number; max: number; count: number; missing: number };
+  /** Events seen committed that GET /events/:id was asked about right after: how many it answered processed. */
+  confirmed: { sampled: number; agreed: number };
   /** From the webhook's 200 to its milestone notification arriving at the local sink. */
   notification: { p50: number; p99: number; max: number; count: number; missing: number };
 }
@@ -46,10 +49,8 @@ export const FRESHNESS_TARGETS = { stateP99Ms: 200, notificationP99Ms: 500 } as 
 
 const API_TOKEN = 'bench-api-token';
 const NOTIFIED = new Set(['departed', 'arrived', 'delivered']);
-
-/** Postgres's text form of a timestamptz, as the read API's cursors carry it. */
-const pgTime = (epochMs: number) => new Date(epochMs).toISOString().replace('T', ' ').replace('Z', '+00');
-const wallClock = (monotonic: number) => performance.timeOrigin + monotonic;
+/** One event in this many is confirmed through the read API as soon as it is seen. */
+const CONFIRM_EVERY = 25;
 
 /** A local stakeholder endpoint: records when each (shipment, milestone) notification arrives. */
 async function startSink(): Promise<{ url: string; arrivals: Map<string, number>; close(): Promise<void> }> {
@@ -78,21 +79,29 @@ async function startSink(): Promise<{ url: string; arrivals: Map<string, number>
 }
 
 /**
- * Polls GET /events from just before the oldest event not yet seen (a cursor built on its send
- * time), so that one request answers for every event in flight. An event is visible when the read
- * API lists it as processed or ignored: its event-log row commits with its state change. The time
- * recorded is the poll's answer: an upper bound, within one poll interval.
+ * Watches the events in flight until their state is visible. The read API serves Postgres as committed
+ * (no cache), and an event's event-log row commits with its state change, so the poller asks Postgres
+ * for the rows of the events in flight by primary key every `intervalMs` (one cheap query whatever
+ * the backlog, where polling the API itself would load the process it measures), and confirms a
+ * sample through the read API (`GET /events/:id` answering it processed, right after it was seen).
+ * The time recorded is the poll's answer: an upper bound, within one interval.
  */
 class VisibilityPoller {
   readonly visibleAt = new Map<string, number>();
+  readonly confirmed = { sampled: 0, agreed: 0 };
   private readonly pending = new Map<string, Delivery>();
+  private readonly pool: pg.Pool;
   private running = true;
   private loop?: Promise<void>;
+  private seen = 0;
 
   constructor(
     private readonly apiUrl: string,
+    databaseUrl: string,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  }
 
   watch(delivery: Delivery): void {
     this.pending.set(delivery.event.eventId, delivery);
@@ -105,6 +114,7 @@ class VisibilityPoller {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+    await this.pool.end();
   }
 
   get waiting(): number {
@@ -121,28 +131,29 @@ class VisibilityPoller {
   }
 
   private async pollOnce(): Promise<void> {
-    let oldest = Infinity;
-    for (const delivery of this.pending.values()) oldest = Math.min(oldest, delivery.sentAt);
-    // Events lost for good (dead, refused) must not hold the window open.
+    // Events lost for good (refused, never stored) must not be waited for forever.
     for (const [id, delivery] of this.pending) if (performance.now() - delivery.sentAt > 30_000) this.pending.delete(id);
-    let cursor: string | null = Buffer.from(JSON.stringify([pgTime(wallClock(oldest) - 100), '']), 'utf8').toString('base64url');
-    // Two pages at most: behind a backlog the oldest events become visible first, and a poller that
-    // read the whole window would itself load the API it measures.
-    for (let page = 0; cursor && page < 2; page++) {
-      const response = await fetch(`${this.apiUrl}/events?limit=500&cursor=${cursor}`, {
-        headers: { authorization: `Bearer ${API_TOKEN}` },
-      });
-      if (response.status !== 200) return;
-      const body = (await response.json()) as { items: { eventId: string; status: string }[]; nextCursor: string | null };
-      const at = performance.now();
-      for (const item of body.items) {
-        if ((item.status === 'processed' || item.status === 'ignored') && this.pending.has(item.eventId)) {
-          this.pending.delete(item.eventId);
-          this.visibleAt.set(item.eventId, at);
-        }
-      }
-      cursor = body.nextCursor;
+    const { rows } = await this.pool.query<{ event_id: string; status: string }>(
+      `SELECT event_id, status FROM event_log WHERE event_id = ANY($1::text[]) AND status IN ('processed', 'ignored', 'dead')`,
+      [[...this.pending.keys()]],
+    );
+    const at = performance.now();
+    for (const row of rows) {
+      this.pending.delete(row.event_id);
+      // A dead event changed no state: it counts as never visible.
+      if (row.status === 'dead') continue;
+      this.visibleAt.set(row.event_id, at);
+      if (this.seen++ % CONFIRM_EVERY === 0) void this.confirm(row.event_id);
     }
+  }
+
+  private async confirm(eventId: string): Promise<void> {
+    this.confirmed.sampled++;
+    const response = await fetch(`${this.apiUrl}/events/${encodeURIComponent(eventId)}`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    }).catch(() => null);
+    const body = response?.status === 200 ? ((await response.json()) as { status: string }) : null;
+    if (body && (body.status === 'processed' || body.status === 'ignored')) this.confirmed.agreed++;
   }
 }
 
@@ -188,7 +199,7 @@ export async function measureFreshness(ctx: PhaseContext, settings: FreshnessSet
   };
   const worker = await ctx.start('worker', env, 'freshness-worker', true);
   const api = await ctx.start('api', { ...env, RUN_MIGRATIONS: 'false' }, 'freshness-api', true);
-  const poller = new VisibilityPoller(api.url, settings.pollIntervalMs);
+  const poller = new VisibilityPoller(api.url, db.url, settings.pollIntervalMs);
   poller.start();
   try {
     ctx.log(`freshness: ${settings.rate} events/s open loop, ${settings.warmupSeconds}s warm-up then ${settings.seconds}s measured`);
@@ -219,6 +230,7 @@ export async function measureFreshness(ctx: PhaseContext, settings: FreshnessSet
       sent: measured.length,
       answered: answered.length,
       state: summary(state, answered.length),
+      confirmed: { ...poller.confirmed },
       notification: summary(notification, expectedNotifications.length),
     };
     ctx.log(

@@ -538,7 +538,7 @@ function runFreshness(): Promise<FreshnessFigures> {
     rate: settings.freshnessRate,
     warmupSeconds: settings.warmupSeconds,
     seconds: settings.freshnessSeconds,
-    pollIntervalMs: 20,
+    pollIntervalMs: 10,
   });
 }
 

@@ -238,7 +238,8 @@ export function renderFreshnessMarkdown(
     ...freshnessRows(f).map(md),
     '',
     `${fmt(f.sent)} events sent open loop at ${fmt(f.rate)}/s over ${fmt(f.seconds)} s after a warm-up (${fmt(f.answered)} answered 200); ` +
-      `${fmt(f.state.count)} seen processed or ignored through \`GET /events\` (polled every ${f.pollIntervalMs} ms: each time is an upper bound within one interval), ` +
+      `${fmt(f.state.count)} seen committed as processed or ignored (their event-log rows polled by id every ${f.pollIntervalMs} ms: each time is an upper bound within one interval; ` +
+      `GET /events/:id asked right after about ${fmt(f.confirmed.sampled)} of them answered ${fmt(f.confirmed.agreed)} processed), ` +
       `${fmt(f.notification.count)} notifications received for the milestones sent once in the run.`,
   ].join('\n');
 }
