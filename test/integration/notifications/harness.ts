@@ -17,6 +17,7 @@ import {
   NotificationsProcessor,
   RelayOptions,
 } from '@app/notifications';
+import { ObservabilityModule } from '@app/observability';
 import { ProcessingModule, UnknownEventsProcessor } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, EventJobData, JobName, QueueModule } from '@app/queue';
 import { TEST_REDIS_URL } from '../../support/redis.js';
@@ -61,6 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<TestingModule
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app })] }),
       QueueModule.forRole('worker'),
+      ObservabilityModule.forRole('worker'),
       DatabaseModule,
       ProcessingModule,
       MilestonesModule,
