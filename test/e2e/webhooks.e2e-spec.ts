@@ -314,7 +314,8 @@ describe('POST /webhooks/flexport while Redis hangs', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook not queued: redis unavailable' });
 
-    // Counted while Redis hung (flexport_webhooks_unavailable_total), added to the shared totals once it is back.
+    // Counted while Redis hung (flexport_webhooks_unavailable_total), added to the shared totals once it
+    // is back. At least once: a flush that timed out during the hang may also be resent by ioredis.
     await redis.cut();
     await redis.restore();
     const direct = new Redis(TEST_REDIS_URL);
@@ -325,7 +326,7 @@ describe('POST /webhooks/flexport while Redis hangs', () => {
         counted = Number(await direct.hget(`${prefix}:metrics`, 'c|unavailable|queue'));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(counted).toBe(2);
+      expect(counted).toBeGreaterThanOrEqual(2);
     } finally {
       direct.disconnect();
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProcessingModule } from '@app/processing';
 import { MilestonesHandler } from './milestones.handler.js';
 import { MilestonesProcessor, TransitProcessor } from './milestones.processor.js';
 import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
@@ -8,7 +9,7 @@ import { ShipmentReader } from './shipment.reader.js';
 
 /** Shipments: the projection and its milestone history, their state rules, the consumers of the milestones and transit queues, and the read side. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ShipmentEntity, ShipmentMilestoneEntity])],
+  imports: [ProcessingModule, TypeOrmModule.forFeature([ShipmentEntity, ShipmentMilestoneEntity])],
   providers: [MilestonesHandler, MilestonesProcessor, TransitProcessor, ShipmentReader],
   exports: [ShipmentReader],
 })

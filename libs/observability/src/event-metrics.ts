@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { TypedConfigService } from '@app/config';
 import type { EventRunReport, PipelineObserver } from '@app/processing';
 import { REDIS } from '@app/queue';
-import { counterField, EventCounter, gaugeField, histogramFields, LatencyHistogram, MetricGauge, metricsKey } from './metric-store.js';
+import { counterField, EventCounter, gaugeField, histogramFields, LatencyHistogram, metricsKey, ServiceGauge } from './metric-store.js';
 
 const RECEIVED_PREFIX = counterField(EventCounter.Received, '');
 
@@ -21,6 +21,7 @@ export const METRICS_FLUSH_INTERVAL_MS = 500;
 export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown {
   private readonly key: string;
   private pending = new Map<string, number>();
+  private pendingGauges = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -33,6 +34,11 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
 
   count(counter: EventCounter, label: string, by = 1): void {
     this.add(counterField(counter, label), by);
+  }
+
+  /** Sets a gauge for every process to see (the latest write wins), with the next flush. */
+  set(gauge: ServiceGauge, value: number): void {
+    this.pendingGauges.set(gaugeField(gauge), value);
   }
 
   onRun(report: EventRunReport): void {
@@ -61,9 +67,11 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
 
   /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
   async flush(): Promise<void> {
-    if (this.pending.size === 0 || this.redis.status !== 'ready') return;
+    if ((this.pending.size === 0 && this.pendingGauges.size === 0) || this.redis.status !== 'ready') return;
     const batch = this.pending;
+    const gauges = this.pendingGauges;
     this.pending = new Map();
+    this.pendingGauges = new Map();
     const pipeline = this.redis.pipeline();
     let received = false;
     for (const [field, by] of batch) {
@@ -71,13 +79,15 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
       else pipeline.hincrby(this.key, field, by);
       if (field.startsWith(RECEIVED_PREFIX)) received = true;
     }
+    for (const [field, value] of gauges) pipeline.hset(this.key, field, value);
     // The time of the latest webhook, to within a flush interval: no clock read per request.
-    if (received) pipeline.hset(this.key, gaugeField(MetricGauge.LastReceived), Math.floor(Date.now() / 1000));
+    if (received) pipeline.hset(this.key, gaugeField(ServiceGauge.LastReceived), Math.floor(Date.now() / 1000));
     try {
       const results = await pipeline.exec();
       if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');
     } catch {
       for (const [field, by] of batch) this.add(field, by);
+      for (const [field, value] of gauges) if (!this.pendingGauges.has(field)) this.pendingGauges.set(field, value);
     }
   }
 

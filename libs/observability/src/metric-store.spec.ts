@@ -2,11 +2,12 @@ import {
   bucketIndex,
   counterField,
   EventCounter,
+  gaugeField,
   histogramFields,
   LATENCY_BUCKETS_SECONDS,
   LatencyHistogram,
-  MetricGauge,
   parseMetricsHash,
+  ServiceGauge,
 } from './metric-store.js';
 
 describe('the Redis metrics hash', () => {
@@ -36,7 +37,7 @@ describe('the Redis metrics hash', () => {
     expect(snapshot.counters.get(EventCounter.Processed)?.get('milestone')).toBe(3);
     expect(snapshot.counters.get(EventCounter.SignatureRejected)?.get('missing')).toBe(1);
     expect(snapshot.counters.size).toBe(2);
-    expect([...snapshot.gauges]).toEqual([[MetricGauge.LastReceived, 1796000000]]);
+    expect([...snapshot.gauges]).toEqual([[ServiceGauge.LastReceived, 1796000000]]);
     const histogram = snapshot.histograms.get(LatencyHistogram.Processing)?.get('milestone');
     expect(histogram?.count).toBe(4);
     expect(histogram?.sum).toBeCloseTo(7200.401);
@@ -45,5 +46,10 @@ describe('the Redis metrics hash', () => {
     expect(le(0.25)).toBe(3);
     expect(le(3600)).toBe(3);
     expect(histogram!.buckets[LATENCY_BUCKETS_SECONDS.length]).toBe(4);
+  });
+
+  it('reads gauges back as set, and skips unknown ones', () => {
+    const snapshot = parseMetricsHash({ [gaugeField(ServiceGauge.ReconcileLastSuccess)]: '1772323200.5', 'g|not_a_gauge': '1' });
+    expect(snapshot.gauges).toEqual(new Map([[ServiceGauge.ReconcileLastSuccess, 1772323200.5]]));
   });
 });

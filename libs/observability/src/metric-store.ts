@@ -34,14 +34,23 @@ export enum EventCounter {
   NotificationsFailed = 'notifications_failed',
   /** Notifications whose retries ran out (dead deliveries), by milestone. */
   NotificationsDead = 'notifications_dead',
+  /** Reconciliation runs that ended, by result (succeeded / failed). */
+  ReconcileRuns = 'reconcile_runs',
+  /** Failed reconciliation runs, by reason. */
+  ReconcileFailures = 'reconcile_failures',
+  /** Events Flexport's Events API listed to reconciliation runs, by category. */
+  ReconcileListed = 'reconcile_listed',
+  /** Listed events the service did not have, queued by a reconciliation run, by category. */
+  ReconcileMissing = 'reconcile_missing',
 }
 
-export enum MetricGauge {
+/** Values that are set, not added to: the latest write wins. */
+export enum ServiceGauge {
+  /** Unix time (seconds) a reconciliation run last succeeded. */
+  ReconcileLastSuccess = 'reconcile_last_success',
   /** Unix time (seconds) of the latest webhook intake accepted, to within a flush interval. */
   LastReceived = 'last_received',
 }
-
-export const gaugeField = (gauge: MetricGauge): string => `g|${gauge}`;
 
 export enum LatencyHistogram {
   /** Time the pipeline spent on a run that processed the event. */
@@ -54,6 +63,7 @@ export enum LatencyHistogram {
 export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] as const;
 
 export const counterField = (counter: EventCounter, label: string): string => `c|${counter}|${label}`;
+export const gaugeField = (gauge: ServiceGauge): string => `g|${gauge}`;
 
 export function bucketIndex(seconds: number): number {
   const index = LATENCY_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
@@ -76,7 +86,7 @@ export interface HistogramSnapshot {
 export interface MetricsSnapshot {
   counters: Map<EventCounter, Map<string, number>>;
   histograms: Map<LatencyHistogram, Map<string, HistogramSnapshot>>;
-  gauges: Map<MetricGauge, number>;
+  gauges: Map<ServiceGauge, number>;
 }
 
 /** Reads the hash (HGETALL) back into counters and cumulative histograms; unknown fields are skipped. */
@@ -85,17 +95,18 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
   const histograms = new Map<LatencyHistogram, Map<string, HistogramSnapshot>>();
   const counterNames = new Set<string>(Object.values(EventCounter));
   const histogramNames = new Set<string>(Object.values(LatencyHistogram));
-  const gaugeNames = new Set<string>(Object.values(MetricGauge));
-  const gauges = new Map<MetricGauge, number>();
+  const gauges = new Map<ServiceGauge, number>();
+  const gaugeNames = new Set<string>(Object.values(ServiceGauge));
   for (const [field, raw] of Object.entries(hash)) {
     const value = Number(raw);
     if (!Number.isFinite(value)) continue;
     const parts = field.split('|');
-    if (parts[0] === 'g' && parts.length === 2 && gaugeNames.has(parts[1])) gauges.set(parts[1] as MetricGauge, value);
-    else if (parts[0] === 'c' && parts.length === 3 && counterNames.has(parts[1])) {
+    if (parts[0] === 'c' && parts.length === 3 && counterNames.has(parts[1])) {
       const counter = parts[1] as EventCounter;
       if (!counters.has(counter)) counters.set(counter, new Map());
       counters.get(counter)!.set(parts[2], value);
+    } else if (parts[0] === 'g' && parts.length === 2 && gaugeNames.has(parts[1])) {
+      gauges.set(parts[1] as ServiceGauge, value);
     } else if (parts[0] === 'h' && parts.length === 4 && histogramNames.has(parts[1])) {
       const histogram = parts[1] as LatencyHistogram;
       if (!histograms.has(histogram)) histograms.set(histogram, new Map());

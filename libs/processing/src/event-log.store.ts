@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Envelope, NormalizedEvent } from '@app/flexport';
 import { lockOrder, queryRows } from '@app/database';
-import type { QuarantineJobData } from '@app/queue';
+import type { EventSource, QuarantineJobData } from '@app/queue';
 import type { DeadLetterReason } from './dead-letter.entity.js';
 import type { EventStatus } from './event-log.entity.js';
+import type { StoredEvent } from './event-replay.queries.js';
 import { errorMessage, EventRecord } from './event-record.js';
 
 export interface ClaimedEvent {
@@ -19,6 +20,7 @@ export interface BatchClaim {
   event: NormalizedEvent;
   /** The envelope, as the event log keeps it. */
   payload: Envelope;
+  source: EventSource;
   status: 'processed' | 'ignored';
 }
 
@@ -46,11 +48,20 @@ export class EventLogStore {
   async claim(manager: EntityManager, record: EventRecord): Promise<ClaimedEvent> {
     const inserted = await queryRows<{ status: EventStatus }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'queued')
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, source, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, 'queued')
        ON CONFLICT (event_id) DO NOTHING
        RETURNING status`,
-      [record.eventId, record.type, record.category, record.name, record.occurredAt, record.receivedAt, JSON.stringify(record.payload)],
+      [
+        record.eventId,
+        record.type,
+        record.category,
+        record.name,
+        record.occurredAt,
+        record.receivedAt,
+        JSON.stringify(record.payload),
+        record.source,
+      ],
     );
     if (inserted.length > 0) return { status: 'queued', inserted: true };
     const [row] = await queryRows<{ status: EventStatus }>(manager, 'SELECT status FROM event_log WHERE event_id = $1 FOR UPDATE', [
@@ -65,7 +76,7 @@ export class EventLogStore {
     const byId = new Map(claims.map((claim) => [claim.event.eventId, claim]));
     const ids = lockOrder(byId.keys());
     const rows = ids.map((id) => {
-      const { event, status, payload } = byId.get(id) as BatchClaim;
+      const { event, status, payload, source } = byId.get(id) as BatchClaim;
       return {
         event_id: event.eventId,
         type: event.type,
@@ -74,6 +85,7 @@ export class EventLogStore {
         occurred_at: event.occurredAt,
         received_at: event.receivedAt,
         payload,
+        source,
         status,
       };
     });
@@ -91,8 +103,8 @@ export class EventLogStore {
   async claimMany(manager: EntityManager, { ids, rows }: PreparedClaims): Promise<Map<string, ClaimedEvent>> {
     const inserted = await queryRows<{ event_id: string }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, attempts, processed_at)
-       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.payload, r.status, 1, now()
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, source, status, attempts, processed_at)
+       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.payload, r.source, r.status, 1, now()
          FROM jsonb_populate_recordset(NULL::event_log, $1::jsonb) WITH ORDINALITY AS r
         ORDER BY r.ordinality
        ON CONFLICT (event_id) DO UPDATE SET status = event_log.status WHERE false
@@ -169,8 +181,8 @@ export class EventLogStore {
   async recordFailure(manager: EntityManager, record: EventRecord, error: unknown): Promise<void> {
     await queryRows(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, attempts, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'failed', 1, $8)
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, source, status, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $9, 'failed', 1, $8)
        ON CONFLICT (event_id) DO UPDATE
           SET status = 'failed', attempts = event_log.attempts + 1, last_error = EXCLUDED.last_error, updated_at = now()
         WHERE event_log.status <> 'processed'`,
@@ -183,6 +195,7 @@ export class EventLogStore {
         record.receivedAt,
         JSON.stringify(record.payload),
         errorMessage(error),
+        record.source,
       ],
     );
   }
@@ -233,5 +246,34 @@ export class EventLogStore {
       [data.reason, data.receivedAt, body, data.contentType, sha256],
     );
     return inserted.length > 0;
+  }
+
+  /**
+   * Prepares a replay through the queue: a dead, ignored or failed event goes back to `queued`, which the
+   * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
+   */
+  async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
+    const [row] = await queryRows<{ payload: Envelope | null; received_at: Date; previous: EventStatus }>(
+      manager,
+      `UPDATE event_log AS e
+          SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,
+              updated_at = now()
+         FROM (SELECT event_id, status FROM event_log WHERE event_id = $1 FOR UPDATE) AS old
+        WHERE e.event_id = old.event_id
+        RETURNING e.payload, e.received_at, old.status AS previous`,
+      [eventId],
+    );
+    if (!row) return null;
+    await this.countReplay(manager, eventId);
+    return { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.previous };
+  }
+
+  async countReplay(manager: EntityManager, eventId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
+        WHERE event_id = $1`,
+      [eventId],
+    );
   }
 }

@@ -38,14 +38,14 @@ export class EventPipeline {
 
   /** For queue processors. An invalid event is dead-lettered and the job failed with UnrecoverableError. */
   async process(job: Job<EventJobData>): Promise<ProcessOutcome> {
-    const { eventId, envelope, receivedAt } = job.data ?? {};
+    const { eventId, envelope, receivedAt, source } = job.data ?? {};
     if (typeof eventId !== 'string' || !isPlainObject(envelope) || typeof envelope.type !== 'string' || typeof receivedAt !== 'string') {
       throw new UnrecoverableError(`job ${job.id} is not an event job`);
     }
     const attempt = job.attemptsMade + 1;
     annotateSpan({ 'flexport.event.id': eventId });
     const outcome = await this.submit(
-      { eventId, envelope, receivedAt },
+      { eventId, envelope, receivedAt, source: source === 'reconcile' ? source : 'webhook' },
       { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false, trace: captureTraceParent() },
     );
     if (outcome === 'dead') throw new UnrecoverableError(`event ${eventId} is dead-lettered: it can never apply`);
@@ -67,7 +67,7 @@ export class EventPipeline {
       // Without its domain module this process cannot apply the event: say so, and leave it as it is.
       throw new NoHandlerError(category);
     }
-    if (stored.status !== 'processed') await this.replays.countReplay(this.dataSource.manager, eventId);
+    if (stored.status !== 'processed') await this.store.countReplay(this.dataSource.manager, eventId);
     return this.single.run({ ...stored, envelope: stored.envelope }, { attempt: 1, finalAttempt: true, replay: true });
   }
 
@@ -78,7 +78,7 @@ export class EventPipeline {
    * `data` is null when payload retention has cleared its payload (there is nothing to run).
    */
   async prepareReplay(eventId: string): Promise<{ data: EventJobData | null; previousStatus: EventStatus } | null> {
-    const stored = await this.dataSource.transaction((manager) => this.replays.markForReplay(manager, eventId));
+    const stored = await this.dataSource.transaction((manager) => this.store.markForReplay(manager, eventId));
     if (!stored) return null;
     if (stored.envelope === null) return { data: null, previousStatus: stored.status };
     const record = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
@@ -114,7 +114,16 @@ export class EventPipeline {
     }
     // What eventRecord() would give, without classifying the envelope a second time.
     const { eventId, type, category, name, occurredAt, receivedAt } = event;
-    const record: EventRecord = { eventId, type, category, name, occurredAt, receivedAt, payload: input.envelope };
+    const record: EventRecord = {
+      eventId,
+      type,
+      category,
+      name,
+      occurredAt,
+      receivedAt,
+      payload: input.envelope,
+      source: input.source ?? 'webhook',
+    };
     const owner: EventHandler | null | undefined = category === EventCategory.Unknown ? null : this.registry.resolve(category);
     if (owner === undefined) return this.single.run(input, context, started);
     return new Promise((resolve, reject) => this.batches.add({ input, context, started, record, event, owner, resolve, reject }));

@@ -1,4 +1,5 @@
 import { classifyEnvelope, Envelope, EventCategory, resolveOccurredAt } from '@app/flexport';
+import type { EventSource } from '@app/queue';
 
 /** What the event log records of an event before (or without) its data being validated. */
 export interface EventRecord {
@@ -9,6 +10,7 @@ export interface EventRecord {
   occurredAt: string | null;
   receivedAt: string;
   payload: Envelope;
+  source: EventSource;
 }
 
 const MAX_ERROR_LENGTH = 2000;
@@ -19,7 +21,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Classifies with today's catalogue; the date is best effort (an unreadable one is the dead letter's reason). */
-export function eventRecord(eventId: string, envelope: Envelope, receivedAt: string): EventRecord {
+export function eventRecord(eventId: string, envelope: Envelope, receivedAt: string, source: EventSource = 'webhook'): EventRecord {
   const { type, category, name } = classifyEnvelope(envelope, eventId);
   let occurredAt: string | null;
   try {
@@ -27,5 +29,5 @@ export function eventRecord(eventId: string, envelope: Envelope, receivedAt: str
   } catch {
     occurredAt = null;
   }
-  return { eventId, type, category, name, occurredAt, receivedAt, payload: envelope };
+  return { eventId, type, category, name, occurredAt, receivedAt, payload: envelope, source };
 }

@@ -35,7 +35,7 @@ export interface ReplayFilter {
   types?: readonly string[] | null;
 }
 
-/** The event log read back for replays: one stored event, or the events a bulk replay selects. */
+/** The event log read back for replays: one stored event, or the events a bulk replay selects. Reads only. */
 @Injectable()
 export class EventReplayQueries {
   /** The stored event, as the intake queued it. */
@@ -46,26 +46,6 @@ export class EventReplayQueries {
       [eventId],
     );
     return row ? { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.status } : null;
-  }
-
-  /**
-   * Prepares a replay through the queue: a dead, ignored or failed event goes back to `queued`, which the
-   * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
-   */
-  async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
-    const [row] = await queryRows<{ payload: Envelope | null; received_at: Date; previous: EventStatus }>(
-      manager,
-      `UPDATE event_log AS e
-          SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,
-              updated_at = now()
-         FROM (SELECT event_id, status FROM event_log WHERE event_id = $1 FOR UPDATE) AS old
-        WHERE e.event_id = old.event_id
-        RETURNING e.payload, e.received_at, old.status AS previous`,
-      [eventId],
-    );
-    if (!row) return null;
-    await this.countReplay(manager, eventId);
-    return { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.previous };
   }
 
   /**
@@ -121,14 +101,5 @@ export class EventReplayQueries {
       [range.from ?? null, range.to ?? null, range.types && range.types.length > 0 ? [...range.types] : null],
     );
     return { count: row.count, firstReceivedAt: iso(row.first), lastReceivedAt: iso(row.last), eventIds: row.ids ?? [] };
-  }
-
-  async countReplay(manager: EntityManager, eventId: string): Promise<void> {
-    await queryRows(
-      manager,
-      `UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
-        WHERE event_id = $1`,
-      [eventId],
-    );
   }
 }

@@ -30,7 +30,7 @@ export class SingleEventRunner {
   ) {}
 
   async run(input: EventInput, context: RunContext, started = performance.now()): Promise<ProcessOutcome> {
-    const record = eventRecord(input.eventId, input.envelope, input.receivedAt);
+    const record = eventRecord(input.eventId, input.envelope, input.receivedAt, input.source);
     let outcome: ProcessOutcome;
     try {
       outcome = await inSpan('event transaction', { parent: context.trace, attributes: { 'flexport.event.id': record.eventId } }, () =>

@@ -12,6 +12,8 @@ export enum QueueName {
   UnknownEvents = 'unknown-events',
   Quarantine = 'quarantine',
   Notifications = 'notifications',
+  /** Runs of reconciliation with Flexport's Events API: scheduled, or asked for by the admin API. */
+  Reconcile = 'reconcile',
   /** Scheduled housekeeping (payload retention), one job at a time. */
   Maintenance = 'maintenance',
 }
@@ -20,6 +22,7 @@ export enum JobName {
   Event = 'event',
   Quarantined = 'quarantined',
   Notify = 'notify',
+  Reconcile = 'reconcile',
   ClearPayloads = 'clear-payloads',
 }
 
@@ -37,3 +40,9 @@ export const CATEGORY_QUEUES: Readonly<Record<EventCategory, QueueName>> = {
 
 export const EVENT_QUEUES: readonly QueueName[] = Object.values(CATEGORY_QUEUES);
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+/**
+ * Queues whose consumer takes one job at a time in each process, whatever WORKER_CONCURRENCY says.
+ * (A reconciliation run is one long job; one at a time across processes is the queue's global concurrency.)
+ */
+export const SINGLE_JOB_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Reconcile, QueueName.Maintenance]);

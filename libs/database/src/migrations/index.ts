@@ -6,6 +6,7 @@ import { CreateInvoices1795800001200 } from './1795800001200-CreateInvoices.js';
 import { CreateDocuments1795800001300 } from './1795800001300-CreateDocuments.js';
 import { CreateContainers1795800001400 } from './1795800001400-CreateContainers.js';
 import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifications.js';
+import { AddEventSource1795800004000 } from './1795800004000-AddEventSource.js';
 import { EventPayloadRetention1795800005000 } from './1795800005000-EventPayloadRetention.js';
 
 /** Every committed migration, in order. Add new ones at the end. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   CreateDocuments1795800001300,
   CreateContainers1795800001400,
   CreateNotifications1795800002000,
+  AddEventSource1795800004000,
   EventPayloadRetention1795800005000,
 ];

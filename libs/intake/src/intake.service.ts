@@ -7,7 +7,20 @@ import { Redis } from 'ioredis';
 import type { AllConfig } from '@app/config';
 import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { EventCounter, EventMetrics } from '@app/observability';
-import { CATEGORY_QUEUES, enqueueOnce, EventJobData, eventJobId, JobName, QuarantineJobData, QueueName, REDIS, seenKey } from '@app/queue';
+import {
+  CATEGORY_QUEUES,
+  EnqueueOutcome,
+  enqueueOnce,
+  EventJobData,
+  eventJobId,
+  EventSource,
+  JobName,
+  QuarantineJobData,
+  QueueName,
+  REDIS,
+  seenKey,
+} from '@app/queue';
+import type { ListedEvent } from './listed-event.js';
 import { annotateSpan, isTracing } from '@app/tracing';
 
 export type IntakeResult = { status: 'queued' | 'duplicate'; eventId: string } | { status: 'quarantined' };
@@ -61,20 +74,52 @@ export class IntakeService {
     const eventId = deriveEventId(parsed.envelope, raw);
     const { type, category, name } = classifyEnvelope(parsed.envelope, eventId);
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
-    const queue = this.queue(CATEGORY_QUEUES[category]);
-    const seen = { key: seenKey(this.prefix, eventId), ttlSeconds: this.seenTtlSeconds };
-    const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen));
+    const status = await this.enqueue(data, true);
     this.metrics.count(EventCounter.Received, category);
     if (isTracing()) annotateSpan({ 'flexport.event.id': eventId, 'flexport.event.category': category, 'flexport.intake.outcome': status });
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status };
   }
 
-  private async quarantine(raw: Buffer, contentType: string | null, reason: string, receivedAt: string): Promise<void> {
+  /**
+   * An event Flexport's Events API listed (read by readListedEvent), queued exactly as a webhook
+   * would be, with its source in the job: `duplicate` when the seen marker says intake already has
+   * it. A listed value that is not an event is quarantined like a body. Not counted as a webhook.
+   */
+  async acceptListed(listed: ListedEvent, source: EventSource, receivedAt = new Date().toISOString()): Promise<IntakeResult> {
+    if (this.redis.status !== 'ready') throw new QueueUnavailableError(`redis is ${this.redis.status}`);
+    if (!listed.ok) {
+      await this.quarantine(listed.body, 'application/json', listed.reason, receivedAt, `listed event quarantined (${source})`, false);
+      return { status: 'quarantined' };
+    }
+    const { eventId, envelope } = listed;
+    const { type, category, name } = classifyEnvelope(envelope, eventId);
+    const data: EventJobData = { eventId, type, category, name, receivedAt, envelope, source };
+    return { eventId, status: await this.enqueue(data) };
+  }
+
+  /**
+   * The job and its seen marker, in one script; not async, so the webhook path awaits it once.
+   * `webhook`: a refusal is the intake's 503, counted (flexport_webhooks_unavailable_total).
+   */
+  private enqueue(data: EventJobData, webhook = false): Promise<EnqueueOutcome> {
+    const queue = this.queue(CATEGORY_QUEUES[data.category]);
+    const seen = { key: seenKey(this.prefix, data.eventId), ttlSeconds: this.seenTtlSeconds };
+    return this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(data.eventId) }, seen), webhook);
+  }
+
+  private async quarantine(
+    raw: Buffer,
+    contentType: string | null,
+    reason: string,
+    receivedAt: string,
+    msg = 'signed webhook quarantined',
+    webhook = true,
+  ): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     const data: QuarantineJobData = { receivedAt, reason, contentType, bodySha256, bodyBase64: raw.toString('base64') };
-    await this.stored(this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }));
-    this.logger.warn({ msg: 'signed webhook quarantined', reason, bodySha256, bytes: raw.length });
+    await this.stored(this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }), webhook);
+    this.logger.warn({ msg, reason, bodySha256, bytes: raw.length });
   }
 
   private queue(name: QueueName): Queue {
@@ -88,17 +133,18 @@ export class IntakeService {
    * once while Redis is away, so waiting for Redis needs no timer of its own here. (A queue's first
    * use also awaits BullMQ's connection start-up; accept() runs only once that connection is ready.)
    */
-  private async stored<T>(work: Promise<T>): Promise<T> {
+  private async stored<T>(work: Promise<T>, webhook: boolean): Promise<T> {
     try {
       return await work;
     } catch (error) {
       // A bug of ours is not an outage: it must not become a 503 that Flexport retries forever.
       if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError) throw error;
-      throw this.unavailable(error instanceof Error ? error.message : String(error));
+      const reason = error instanceof Error ? error.message : String(error);
+      throw webhook ? this.unavailable(reason) : new QueueUnavailableError(reason);
     }
   }
 
-  /** Counted here, in the Redis hash: the count waits in memory until Redis is back. */
+  /** A webhook answered 503, counted in the Redis hash: the count waits in memory until Redis is back. */
   private unavailable(reason: string): QueueUnavailableError {
     this.metrics.count(EventCounter.Unavailable, 'queue');
     return new QueueUnavailableError(reason);
