@@ -10,7 +10,18 @@ import { Child, processCpuMicros, processTreeCpuMicros, Program, sleep, startPro
 import { deleteKeysUnder, redisServerPid } from '../test/support/redis.js';
 import { BENCH_SECRET, evenRounds, serviceEnv as benchServiceEnv } from './support/settings.js';
 import { takeTurns } from './support/turns.js';
-import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsoleTable, writeBenchmarksDoc } from './support/report.js';
+import {
+  BacklogFigures,
+  BenchFigures,
+  DrainFigures,
+  freshnessRows,
+  IntakeFigures,
+  renderConsoleTable,
+  renderFreshnessMarkdown,
+  writeBenchmarksDoc,
+  writeDocBlock,
+} from './support/report.js';
+import { FreshnessFigures, measureFreshness, PhaseContext } from './freshness.js';
 
 /**
  * `npm run bench`: the service (built api and worker processes) against two bare baselines on the
@@ -19,7 +30,8 @@ import { BacklogFigures, BenchFigures, DrainFigures, IntakeFigures, renderConsol
  * databases are created and dropped), BENCH_SECONDS, BENCH_INTAKE_ROUNDS, BENCH_DRAIN_ROUNDS,
  * BENCH_DRAIN_EVENTS, BENCH_DRAIN_WARMUP_EVENTS, BENCH_MAX_RATE, BENCH_CPU_PROF=1 (profiles the
  * service's and the baselines' processes), BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md),
- * BENCH_PHASES=intake|drain (those phases only, printed), BENCH_KEEP_LOGS=1.
+ * BENCH_PHASES=intake|drain (those phases only, printed), BENCH_PHASES=freshness (that phase only,
+ * written to its own block of the document), BENCH_FRESHNESS_RATE, BENCH_FRESHNESS_SECONDS, BENCH_KEEP_LOGS=1.
  */
 const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -40,6 +52,10 @@ const settings = {
   intakeOnly: process.env.BENCH_PHASES === 'intake',
   /** `drain`: the two drain phases only, printed with each process's CPU per event. */
   drainOnly: process.env.BENCH_PHASES === 'drain',
+  /** `freshness`: the open-loop freshness phase only. */
+  freshnessOnly: process.env.BENCH_PHASES === 'freshness',
+  freshnessRate: Number(process.env.BENCH_FRESHNESS_RATE ?? 500),
+  freshnessSeconds: Number(process.env.BENCH_FRESHNESS_SECONDS ?? 30),
   /** Upper bound on the saturation rate the pre-signed pool allows without repeating an event. */
   maxRate: Number(process.env.BENCH_MAX_RATE ?? 12000),
 };
@@ -507,6 +523,25 @@ async function measureDrains(pools: DrainPools, servers: Servers): Promise<Recor
   return { baseline: combineDrains(rounds.baseline), service: combineDrains(rounds.service) };
 }
 
+const phaseContext: PhaseContext = {
+  log,
+  start,
+  stop,
+  prefix,
+  track: (database) => databases.push(database),
+};
+
+function runFreshness(): Promise<FreshnessFigures> {
+  return measureFreshness(phaseContext, {
+    redisUrl: settings.redisUrl,
+    adminUrl: settings.adminUrl,
+    rate: settings.freshnessRate,
+    warmupSeconds: settings.warmupSeconds,
+    seconds: settings.freshnessSeconds,
+    pollIntervalMs: 10,
+  });
+}
+
 async function main(): Promise<void> {
   log(`run ${runId}; logs in ${logDir}${settings.cpuProf ? `; CPU profiles in ${profDir}` : ''}`);
   if (settings.cpuProf) mkdirSync(profDir, { recursive: true });
@@ -521,6 +556,17 @@ async function main(): Promise<void> {
     redisPid: await redisServerPid(settings.redisUrl).catch(() => null),
     postmasterPid: await postmasterPid(settings.adminUrl).catch(() => null),
   };
+  if (settings.freshnessOnly) {
+    const freshness = await runFreshness();
+    const table = freshnessRows(freshness).map((row) => `${row[0]}: ${row[1]} (target ${row[4]}: ${row[5]})`);
+    process.stdout.write(`\n${table.join('\n')}\n`);
+    if (settings.writeDoc) {
+      const context = { runId, date: new Date().toISOString(), machine, loadAverage: loadBefore };
+      log(`results written to ${writeDocBlock('freshness', renderFreshnessMarkdown(freshness, context))}`);
+    }
+    return;
+  }
+
   const drainEvents = timed('drain', drainPools);
 
   if (settings.drainOnly) {
@@ -569,6 +615,8 @@ async function main(): Promise<void> {
     serviceProgress(svcBacklogDb.url),
   );
 
+  const freshness = await runFreshness();
+
   const figures: BenchFigures = {
     runId,
     date: new Date().toISOString(),
@@ -584,7 +632,7 @@ async function main(): Promise<void> {
       intakeRounds: settings.intakeRounds,
     },
     machine,
-    service: { intake: service, drain: drains.service, backlog: serviceBacklog },
+    service: { intake: service, drain: drains.service, backlog: serviceBacklog, freshness },
     baseline: { intake: baseline, drain: drains.baseline, backlog: baselineBacklog },
     loadAverage: { before: loadBefore, after: loadavg() },
     totalSeconds: (Date.now() - benchStarted) / 1000,

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FreshnessFigures } from '../freshness.js';
+import { FRESHNESS_TARGETS } from '../freshness.js';
 import type { LoadResult } from './load.js';
 import type { Machine } from './machine.js';
 import { REPO_ROOT } from '../../test/support/processes.js';
@@ -53,7 +55,7 @@ export interface BenchFigures {
     intakeRounds: number;
   };
   machine: Machine;
-  service: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures };
+  service: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures; freshness?: FreshnessFigures };
   baseline: { intake: IntakeFigures; drain: DrainFigures; backlog: BacklogFigures };
   /** 1, 5 and 15 minute load averages: other work on the machine skews every figure. */
   loadAverage: { before: number[]; after: number[] };
@@ -192,7 +194,54 @@ export function rows(f: BenchFigures): Row[] {
       '',
       '',
     ],
+    ...(f.service.freshness ? freshnessRows(f.service.freshness) : []),
   ];
+}
+
+const triple = (figure: { p50: number; p99: number; max: number }) => `${ms(figure.p50)} / ${ms(figure.p99)} / ${ms(figure.max)}`;
+
+/** The freshness phase's rows: the service alone (the bare baselines have no read API and send no notification). */
+export function freshnessRows(f: FreshnessFigures): Row[] {
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const missing = (figure: { missing: number }) => (figure.missing > 0 ? ` (${fmt(figure.missing)} never seen)` : '');
+  return [
+    [
+      `freshness at ${fmt(f.rate)} events/s: 200 → state in the read API, p50 / p99 / max ms`,
+      `${triple(f.state)}${missing(f.state)}`,
+      'n/a',
+      '',
+      `p99 ≤ ${FRESHNESS_TARGETS.stateP99Ms}`,
+      mark(f.state.p99 <= FRESHNESS_TARGETS.stateP99Ms && f.state.missing === 0),
+    ],
+    [
+      `freshness at ${fmt(f.rate)} events/s: 200 → milestone notification at the sink, p50 / p99 / max ms`,
+      `${triple(f.notification)}${missing(f.notification)}`,
+      'n/a',
+      '',
+      `p99 ≤ ${FRESHNESS_TARGETS.notificationP99Ms}`,
+      mark(f.notification.p99 <= FRESHNESS_TARGETS.notificationP99Ms && f.notification.missing === 0),
+    ],
+  ];
+}
+
+/** The freshness phase alone, as a Markdown table with the way it was measured. */
+export function renderFreshnessMarkdown(
+  f: FreshnessFigures,
+  context: { runId: string; date: string; machine: Machine; loadAverage: number[] },
+): string {
+  const md = (row: Row) => `| ${row.join(' | ')} |`;
+  return [
+    `Run \`${context.runId}\`, ${context.date}; ${context.machine.cpuModel}, ${context.machine.cores} cores, Node ${context.machine.node}; load average before ${context.loadAverage.map((l) => l.toFixed(2)).join(' / ')}.`,
+    '',
+    md(HEADER),
+    md(['---', '---:', '---:', '---:', '---', '---']),
+    ...freshnessRows(f).map(md),
+    '',
+    `${fmt(f.sent)} events sent open loop at ${fmt(f.rate)}/s over ${fmt(f.seconds)} s after a warm-up (${fmt(f.answered)} answered 200); ` +
+      `${fmt(f.state.count)} seen committed as processed or ignored (their event-log rows polled by id every ${f.pollIntervalMs} ms: each time is an upper bound within one interval; ` +
+      `GET /events/:id asked right after about ${fmt(f.confirmed.sampled)} of them answered ${fmt(f.confirmed.agreed)} processed), ` +
+      `${fmt(f.notification.count)} notifications received for the milestones sent once in the run.`,
+  ].join('\n');
 }
 
 const DRAIN_PARTIES = [
@@ -261,18 +310,28 @@ export function renderMarkdownResults(f: BenchFigures): string {
   ].join('\n');
 }
 
-const START = '<!-- bench:results:start -->';
-const END = '<!-- bench:results:end -->';
-
-/** Replaces the results block of docs/benchmarks.md, keeping the hand-written text around it. */
-export function writeBenchmarksDoc(f: BenchFigures): string {
+/** Replaces the block `<!-- bench:<name>:start -->` … `end` of docs/benchmarks.md, keeping the hand-written text around it. */
+export function writeDocBlock(name: string, markdown: string): string {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
   const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
-  const block = `${START}\n${renderMarkdownResults(f)}\n${END}`;
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n## Latest results\n\n${START}\n${END}\n`;
-  const from = current.indexOf(START);
-  const to = current.indexOf(END);
+  const block = `${start}\n${markdown}\n${end}`;
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n`;
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
   const next =
-    from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + END.length)}` : `${current.trimEnd()}\n\n${block}\n`;
+    from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
   return path;
+}
+
+/** Replaces the results block of docs/benchmarks.md (and the freshness block, when the run measured it). */
+export function writeBenchmarksDoc(f: BenchFigures): string {
+  if (f.service.freshness) {
+    writeDocBlock(
+      'freshness',
+      renderFreshnessMarkdown(f.service.freshness, { runId: f.runId, date: f.date, machine: f.machine, loadAverage: f.loadAverage.before }),
+    );
+  }
+  return writeDocBlock('results', renderMarkdownResults(f));
 }

@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createHash, createHmac } from 'node:crypto';
 import { EventCategory, signatureHeaders } from '@app/flexport';
 import { ALL_QUEUES, eventJobId, EventJobData, QuarantineJobData, QueueName } from '@app/queue';
 import { createTestDatabase, TestDatabase } from '../support/database.js';
 import { fixtureBytes } from '../support/fixtures.js';
-import { deletePrefix, keysUnder } from '../support/redis.js';
+import { deletePrefix, keysUnder, TEST_REDIS_URL } from '../support/redis.js';
 import { ServiceProcess, startService, uniquePrefix } from '../support/service-process.js';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy.js';
 
@@ -312,5 +313,22 @@ describe('POST /webhooks/flexport while Redis hangs', () => {
       .filter((line) => line.includes(`req-evt_hung_1_${prefix}`));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ msg: 'webhook not queued: redis unavailable' });
+
+    // Counted while Redis hung (flexport_webhooks_unavailable_total), added to the shared totals once it
+    // is back. At least once: a flush that timed out during the hang may also be resent by ioredis.
+    await redis.cut();
+    await redis.restore();
+    const direct = new Redis(TEST_REDIS_URL);
+    try {
+      const deadline = Date.now() + 10_000;
+      let counted = 0;
+      while (counted < 2 && Date.now() < deadline) {
+        counted = Number(await direct.hget(`${prefix}:metrics`, 'c|unavailable|queue'));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(counted).toBeGreaterThanOrEqual(2);
+    } finally {
+      direct.disconnect();
+    }
   });
 });

@@ -1,5 +1,9 @@
 import 'reflect-metadata';
-import { runUntilSignal } from '@app/config';
-import { bootstrapApi } from './bootstrap.js';
+import { startTracing } from '@app/tracing';
 
-await runUntilSignal('api', async () => [await bootstrapApi()]);
+// Tracing first (when configured): the application is imported only once its instrumentations are in place.
+const tracing = await startTracing('api');
+const { runUntilSignal } = await import('@app/config');
+const { bootstrapApi } = await import('./bootstrap.js');
+
+await runUntilSignal('api', async () => [await bootstrapApi(), tracing]);

@@ -113,11 +113,23 @@ describe('loadAppConfig', () => {
       requestTimeoutMs: 15000,
       authFailuresPerMinute: 100,
       acceptSha1Signatures: true,
+      seenTtlSeconds: 8 * 24 * 3600,
+      eventPayloadRetentionDays: null,
     });
     expect(loadAppConfig({ ...production, BOARD_READ_ONLY: 'false', ACCEPT_SHA1_SIGNATURES: 'false' }, silent)).toMatchObject({
       boardReadOnly: false,
       acceptSha1Signatures: false,
     });
+  });
+
+  it('keeps every payload unless a retention is set (empty is unset)', () => {
+    expect(loadAppConfig({ ...production, EVENT_PAYLOAD_RETENTION_DAYS: '' }, silent).eventPayloadRetentionDays).toBeNull();
+    expect(loadAppConfig({ ...production, EVENT_PAYLOAD_RETENTION_DAYS: '90' }, silent).eventPayloadRetentionDays).toBe(90);
+  });
+
+  it('remembers events for the configured time, never less than the 7 days promised', () => {
+    expect(loadAppConfig({ ...production, SEEN_TTL_SECONDS: '864000' }, silent).seenTtlSeconds).toBe(864000);
+    expect(() => loadAppConfig({ ...production, SEEN_TTL_SECONDS: String(7 * 24 * 3600 - 1) }, silent)).toThrow('SEEN_TTL_SECONDS');
   });
 
   it.each([
@@ -129,6 +141,8 @@ describe('loadAppConfig', () => {
     [{ ACCEPT_SHA1_SIGNATURES: '0' }, 'ACCEPT_SHA1_SIGNATURES'],
     [{ REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS'],
     [{ AUTH_FAILURES_PER_MINUTE: 'many' }, 'AUTH_FAILURES_PER_MINUTE'],
+    [{ EVENT_PAYLOAD_RETENTION_DAYS: '0' }, 'EVENT_PAYLOAD_RETENTION_DAYS'],
+    [{ EVENT_PAYLOAD_RETENTION_DAYS: 'forever' }, 'EVENT_PAYLOAD_RETENTION_DAYS'],
   ])('rejects invalid values with a message naming the variable: %j', (env, name) => {
     expect(() => loadAppConfig({ ...production, ...env }, silent)).toThrow(name);
   });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 import { ConfigurationError } from './configuration.error.js';
 import { checkNotifyUrl, checkSigningSecret } from './notify-settings.js';
@@ -15,6 +15,15 @@ export const DEVELOPMENT_DEFAULTS = {
   // Standard Webhooks' format: whsec_ + base64 of "flexport-webhooks notify secret, development only".
   NOTIFY_SIGNING_SECRET: 'whsec_ZmxleHBvcnQtd2ViaG9va3Mgbm90aWZ5IHNlY3JldCwgZGV2ZWxvcG1lbnQgb25seQ==',
 } as const;
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * How long intake remembers an event (answers `duplicate`) by default: the README promises at least
+ * 7 days, and Flexport publishes no retry schedule; the eighth day is a margin.
+ */
+export const DEFAULT_SEEN_TTL_SECONDS = 8 * DAY_SECONDS;
+export const MIN_SEEN_TTL_SECONDS = 7 * DAY_SECONDS;
 
 const REQUIRED_IN_PRODUCTION = ['FLEXPORT_WEBHOOK_SECRETS', 'API_TOKEN', 'ADMIN_API_TOKEN', 'ADMIN_PASSWORD'] as const;
 
@@ -156,6 +165,23 @@ export class EnvironmentVariables {
   @Min(60)
   @Max(365 * 24 * 3600)
   RECONCILE_LOOKBACK_S?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_SEEN_TTL_SECONDS)
+  @Max(365 * DAY_SECONDS)
+  SEEN_TTL_SECONDS?: number;
+
+  /** Empty means unset (docker compose passes `${EVENT_PAYLOAD_RETENTION_DAYS:-}`). */
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => {
+    const raw = obj.EVENT_PAYLOAD_RETENTION_DAYS;
+    return raw === undefined || raw === null || String(raw).trim() === '' ? undefined : Number(raw);
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  EVENT_PAYLOAD_RETENTION_DAYS?: number;
 }
 
 export interface AppConfig {
@@ -185,6 +211,10 @@ export interface AppConfig {
   logLevel: string;
   runMigrations: boolean;
   reconciliation: ReconciliationConfig;
+  /** How long intake answers `duplicate` for an event it has queued (its Redis `seen` marker's lifetime). */
+  seenTtlSeconds: number;
+  /** Null: every payload is kept. Else processed events' payloads are cleared once older than this. */
+  eventPayloadRetentionDays: number | null;
 }
 
 /** How the service authenticates to Flexport's API; null turns reconciliation off. */
@@ -289,6 +319,8 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
     runMigrations: env.RUN_MIGRATIONS !== 'false',
     reconciliation,
+    seenTtlSeconds: env.SEEN_TTL_SECONDS ?? DEFAULT_SEEN_TTL_SECONDS,
+    eventPayloadRetentionDays: env.EVENT_PAYLOAD_RETENTION_DAYS ?? null,
   };
 }
 

@@ -18,9 +18,10 @@ import {
   QuarantineJobData,
   QueueName,
   REDIS,
-  SEEN_EVENT_TTL_SECONDS,
+  seenKey,
 } from '@app/queue';
 import type { ListedEvent } from './listed-event.js';
+import { annotateSpan, isTracing } from '@app/tracing';
 
 export type IntakeResult = { status: 'queued' | 'duplicate'; eventId: string } | { status: 'quarantined' };
 
@@ -34,6 +35,7 @@ export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
   private readonly queues: ReadonlyMap<QueueName, Queue>;
   private readonly prefix: string;
+  private readonly seenTtlSeconds: number;
 
   constructor(
     config: ConfigService<AllConfig, true>,
@@ -51,6 +53,7 @@ export class IntakeService {
   ) {
     const app = config.get('app', { infer: true });
     this.prefix = app.queuePrefix;
+    this.seenTtlSeconds = app.seenTtlSeconds;
     this.queues = new Map(
       [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map((queue) => [
         queue.name as QueueName,
@@ -61,7 +64,7 @@ export class IntakeService {
 
   /** Answers only once Redis has stored the job; throws QueueUnavailableError otherwise. */
   async accept(raw: Buffer, contentType: string | null, receivedAt = new Date().toISOString()): Promise<IntakeResult> {
-    if (this.redis.status !== 'ready') throw new QueueUnavailableError(`redis is ${this.redis.status}`);
+    if (this.redis.status !== 'ready') throw this.unavailable(`redis is ${this.redis.status}`);
     const parsed = parseEnvelope(raw);
     if (!parsed.ok) {
       await this.quarantine(raw, contentType, parsed.reason, receivedAt);
@@ -71,8 +74,9 @@ export class IntakeService {
     const eventId = deriveEventId(parsed.envelope, raw);
     const { type, category, name } = classifyEnvelope(parsed.envelope, eventId);
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
-    const status = await this.enqueue(data);
+    const status = await this.enqueue(data, true);
     this.metrics.count(EventCounter.Received, category);
+    if (isTracing()) annotateSpan({ 'flexport.event.id': eventId, 'flexport.event.category': category, 'flexport.intake.outcome': status });
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status };
   }
@@ -85,7 +89,7 @@ export class IntakeService {
   async acceptListed(listed: ListedEvent, source: EventSource, receivedAt = new Date().toISOString()): Promise<IntakeResult> {
     if (this.redis.status !== 'ready') throw new QueueUnavailableError(`redis is ${this.redis.status}`);
     if (!listed.ok) {
-      await this.quarantine(listed.body, 'application/json', listed.reason, receivedAt, `listed event quarantined (${source})`);
+      await this.quarantine(listed.body, 'application/json', listed.reason, receivedAt, `listed event quarantined (${source})`, false);
       return { status: 'quarantined' };
     }
     const { eventId, envelope } = listed;
@@ -94,11 +98,14 @@ export class IntakeService {
     return { eventId, status: await this.enqueue(data) };
   }
 
-  /** The job and its seen marker, in one script; not async, so the webhook path awaits it once. */
-  private enqueue(data: EventJobData): Promise<EnqueueOutcome> {
+  /**
+   * The job and its seen marker, in one script; not async, so the webhook path awaits it once.
+   * `webhook`: a refusal is the intake's 503, counted (flexport_webhooks_unavailable_total).
+   */
+  private enqueue(data: EventJobData, webhook = false): Promise<EnqueueOutcome> {
     const queue = this.queue(CATEGORY_QUEUES[data.category]);
-    const seen = { key: this.seenKey(data.eventId), value: data.receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
-    return this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(data.eventId) }, seen));
+    const seen = { key: seenKey(this.prefix, data.eventId), ttlSeconds: this.seenTtlSeconds };
+    return this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(data.eventId) }, seen), webhook);
   }
 
   private async quarantine(
@@ -107,10 +114,11 @@ export class IntakeService {
     reason: string,
     receivedAt: string,
     msg = 'signed webhook quarantined',
+    webhook = true,
   ): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     const data: QuarantineJobData = { receivedAt, reason, contentType, bodySha256, bodyBase64: raw.toString('base64') };
-    await this.stored(this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }));
+    await this.stored(this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }), webhook);
     this.logger.warn({ msg, reason, bodySha256, bytes: raw.length });
   }
 
@@ -120,22 +128,25 @@ export class IntakeService {
     return queue;
   }
 
-  private seenKey(eventId: string): string {
-    return `${this.prefix}:seen:${eventId}`;
-  }
-
   /**
    * Every command of the producer connection has a deadline (REDIS_COMMAND_TIMEOUT_MS) and fails at
    * once while Redis is away, so waiting for Redis needs no timer of its own here. (A queue's first
    * use also awaits BullMQ's connection start-up; accept() runs only once that connection is ready.)
    */
-  private async stored<T>(work: Promise<T>): Promise<T> {
+  private async stored<T>(work: Promise<T>, webhook: boolean): Promise<T> {
     try {
       return await work;
     } catch (error) {
       // A bug of ours is not an outage: it must not become a 503 that Flexport retries forever.
       if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError) throw error;
-      throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
+      const reason = error instanceof Error ? error.message : String(error);
+      throw webhook ? this.unavailable(reason) : new QueueUnavailableError(reason);
     }
+  }
+
+  /** A webhook answered 503, counted in the Redis hash: the count waits in memory until Redis is back. */
+  private unavailable(reason: string): QueueUnavailableError {
+    this.metrics.count(EventCounter.Unavailable, 'queue');
+    return new QueueUnavailableError(reason);
   }
 }

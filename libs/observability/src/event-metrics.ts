@@ -6,6 +6,8 @@ import type { EventRunReport, PipelineObserver } from '@app/processing';
 import { REDIS } from '@app/queue';
 import { counterField, EventCounter, gaugeField, histogramFields, LatencyHistogram, metricsKey, ServiceGauge } from './metric-store.js';
 
+const RECEIVED_PREFIX = counterField(EventCounter.Received, '');
+
 /** How often the increments gathered in this process are added to the shared hash. */
 export const METRICS_FLUSH_INTERVAL_MS = 500;
 
@@ -59,6 +61,10 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
     }
   }
 
+  onPayloadsCleared(count: number): void {
+    this.count(EventCounter.PayloadsCleared, 'processed', count);
+  }
+
   /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
   async flush(): Promise<void> {
     if ((this.pending.size === 0 && this.pendingGauges.size === 0) || this.redis.status !== 'ready') return;
@@ -67,11 +73,15 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
     this.pending = new Map();
     this.pendingGauges = new Map();
     const pipeline = this.redis.pipeline();
+    let received = false;
     for (const [field, by] of batch) {
       if (field.endsWith('|sum')) pipeline.hincrbyfloat(this.key, field, by);
       else pipeline.hincrby(this.key, field, by);
+      if (field.startsWith(RECEIVED_PREFIX)) received = true;
     }
     for (const [field, value] of gauges) pipeline.hset(this.key, field, value);
+    // The time of the latest webhook, to within a flush interval: no clock read per request.
+    if (received) pipeline.hset(this.key, gaugeField(ServiceGauge.LastReceived), Math.floor(Date.now() / 1000));
     try {
       const results = await pipeline.exec();
       if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');

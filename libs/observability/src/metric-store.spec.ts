@@ -23,6 +23,8 @@ describe('the Redis metrics hash', () => {
       [counterField(EventCounter.Processed, 'milestone')]: '3',
       [counterField(EventCounter.SignatureRejected, 'missing')]: '1',
       'c|not_a_counter|x': '9',
+      'g|last_received': '1796000000',
+      'g|not_a_gauge': '5',
       garbage: '1',
     };
     for (const seconds of [0.001, 0.2, 0.2, 7200]) {
@@ -35,6 +37,7 @@ describe('the Redis metrics hash', () => {
     expect(snapshot.counters.get(EventCounter.Processed)?.get('milestone')).toBe(3);
     expect(snapshot.counters.get(EventCounter.SignatureRejected)?.get('missing')).toBe(1);
     expect(snapshot.counters.size).toBe(2);
+    expect([...snapshot.gauges]).toEqual([[ServiceGauge.LastReceived, 1796000000]]);
     const histogram = snapshot.histograms.get(LatencyHistogram.Processing)?.get('milestone');
     expect(histogram?.count).toBe(4);
     expect(histogram?.sum).toBeCloseTo(7200.401);

@@ -28,6 +28,16 @@ export enum EventCounter {
   DeadLettered = 'dead_lettered',
   /** Runs of an event the log already held as done (redelivery, replay of a processed event), by category. */
   Redelivered = 'redelivered',
+  /** Payloads of processed events cleared by payload retention (label: `processed`). */
+  PayloadsCleared = 'payloads_cleared',
+  /** Webhooks answered 503 because Redis could not take them (label: `queue`). */
+  Unavailable = 'unavailable',
+  /** Milestone notifications a URL accepted (2xx), by milestone. */
+  NotificationsDelivered = 'notifications_delivered',
+  /** Notification attempts that failed (retried, or dead on the last), by milestone. */
+  NotificationsFailed = 'notifications_failed',
+  /** Notifications whose retries ran out (dead deliveries), by milestone. */
+  NotificationsDead = 'notifications_dead',
   /** Reconciliation runs that ended, by result (succeeded / failed). */
   ReconcileRuns = 'reconcile_runs',
   /** Failed reconciliation runs, by reason. */
@@ -42,6 +52,8 @@ export enum EventCounter {
 export enum ServiceGauge {
   /** Unix time (seconds) a reconciliation run last succeeded. */
   ReconcileLastSuccess = 'reconcile_last_success',
+  /** Unix time (seconds) of the latest webhook intake accepted, to within a flush interval. */
+  LastReceived = 'last_received',
 }
 
 export enum LatencyHistogram {

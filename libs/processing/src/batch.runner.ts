@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import type { NormalizedEvent } from '@app/flexport';
+import { inSpan, TraceParent } from '@app/tracing';
 import type { EventHandler } from './event-handler.js';
 import { Completion, EventLogStore, PreparedClaims } from './event-log.store.js';
 import { errorMessage, EventRecord } from './event-record.js';
@@ -33,6 +34,14 @@ function outcomeOf(pending: PendingEvent): 'processed' | 'ignored' {
 function byLockOrder(a: EventHandler, b: EventHandler): number {
   const first = (handler: EventHandler) => handledCategories(handler)[0] ?? '';
   return first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0;
+}
+
+/** A batch's span: in the first job's trace, linked to the others'. */
+function batchSpan(batch: readonly PendingEvent[]): { parent?: TraceParent; links: TraceParent[]; attributes: Record<string, number> } {
+  const attributes = { 'flexport.batch.events': batch.length };
+  if (batch[0]?.context.trace === undefined) return { links: [], attributes };
+  const traces = batch.map((pending) => pending.context.trace).filter((trace) => trace !== undefined);
+  return { parent: traces[0], links: traces.slice(1), attributes };
 }
 
 /**
@@ -79,7 +88,9 @@ export class BatchRunner {
           status: outcomeOf(pending),
         })),
       );
-      outcomes = await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims));
+      outcomes = await inSpan('event batch transaction', batchSpan(batch), () =>
+        this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims)),
+      );
       this.logger.debug({ msg: 'batch committed', events: batch.length, durationMs: Math.round(performance.now() - started) });
     } catch (error) {
       this.logger.warn({

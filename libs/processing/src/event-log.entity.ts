@@ -8,6 +8,10 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 @Entity({ name: 'event_log' })
 @Check('chk_event_log_status', `"status" IN ('queued', 'processed', 'ignored', 'failed', 'dead')`)
 @Check('chk_event_log_source', `"source" IN ('webhook', 'reconcile')`)
+@Check(
+  'chk_event_log_payload_cleared',
+  `("payload" IS NULL) = ("payload_cleared_at" IS NOT NULL) AND ("payload" IS NOT NULL OR "status" = 'processed')`,
+)
 @Index('idx_event_log_status_received', ['status', 'receivedAt', 'eventId'])
 @Index('idx_event_log_type_received', ['type', 'receivedAt', 'eventId'])
 @Index('idx_event_log_received', ['receivedAt', 'eventId'])
@@ -32,9 +36,15 @@ export class EventLogEntity {
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
 
-  /** The envelope exactly as parsed from the webhook body. */
-  @Column({ type: 'jsonb' })
-  payload: Record<string, unknown>;
+  /**
+   * The envelope exactly as parsed from the webhook body; null once payload retention cleared it
+   * (processed events only, EVENT_PAYLOAD_RETENTION_DAYS).
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  payload: Record<string, unknown> | null;
+
+  @Column({ name: 'payload_cleared_at', type: 'timestamptz', nullable: true })
+  payloadClearedAt: Date | null;
 
   @Column({ type: 'text' })
   status: EventStatus;

@@ -253,7 +253,7 @@ export class EventLogStore {
    * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
    */
   async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
-    const [row] = await queryRows<{ payload: Envelope; received_at: Date; previous: EventStatus }>(
+    const [row] = await queryRows<{ payload: Envelope | null; received_at: Date; previous: EventStatus }>(
       manager,
       `UPDATE event_log AS e
           SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { EventCategory, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
 import type { EventJobData, QuarantineJobData } from '@app/queue';
+import { annotateSpan, captureTraceParent } from '@app/tracing';
 import { BatchRunner } from './batch.runner.js';
 import type { EventHandler } from './event-handler.js';
 import { EventLogStore } from './event-log.store.js';
@@ -42,9 +43,10 @@ export class EventPipeline {
       throw new UnrecoverableError(`job ${job.id} is not an event job`);
     }
     const attempt = job.attemptsMade + 1;
+    annotateSpan({ 'flexport.event.id': eventId });
     const outcome = await this.submit(
       { eventId, envelope, receivedAt, source: source === 'reconcile' ? source : 'webhook' },
-      { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false },
+      { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false, trace: captureTraceParent() },
     );
     if (outcome === 'dead') throw new UnrecoverableError(`event ${eventId} is dead-lettered: it can never apply`);
     return outcome;
@@ -58,23 +60,27 @@ export class EventPipeline {
   async reprocess(eventId: string): Promise<ProcessOutcome> {
     const stored = await this.replays.load(this.dataSource.manager, eventId);
     if (!stored) throw new EventNotFoundError(eventId);
+    // Only a processed event's payload is ever cleared, and running it again would change nothing.
+    if (stored.envelope === null) return 'duplicate';
     const { category } = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
     if (category !== EventCategory.Unknown && !this.registry.resolve(category)) {
       // Without its domain module this process cannot apply the event: say so, and leave it as it is.
       throw new NoHandlerError(category);
     }
     if (stored.status !== 'processed') await this.store.countReplay(this.dataSource.manager, eventId);
-    return this.single.run(stored, { attempt: 1, finalAttempt: true, replay: true });
+    return this.single.run({ ...stored, envelope: stored.envelope }, { attempt: 1, finalAttempt: true, replay: true });
   }
 
   /**
    * Prepares a replay through the queues (for an API process that consumes none): a dead, ignored or
    * failed event is set back to `queued` and its job data returned, to be added with a fresh jobId to
-   * `CATEGORY_QUEUES[data.category]`. A processed event stays processed; its job is a no-op.
+   * `CATEGORY_QUEUES[data.category]`. A processed event stays processed; its job is a no-op, and
+   * `data` is null when payload retention has cleared its payload (there is nothing to run).
    */
-  async prepareReplay(eventId: string): Promise<{ data: EventJobData; previousStatus: EventStatus } | null> {
+  async prepareReplay(eventId: string): Promise<{ data: EventJobData | null; previousStatus: EventStatus } | null> {
     const stored = await this.dataSource.transaction((manager) => this.store.markForReplay(manager, eventId));
     if (!stored) return null;
+    if (stored.envelope === null) return { data: null, previousStatus: stored.status };
     const record = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
     return {
       data: {

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { EventCategory, InvalidEventError, type Envelope } from '@app/flexport';
 import type { EventSource } from '@app/queue';
+import type { TraceParent } from '@app/tracing';
 import type { EventStatus } from './event-log.entity.js';
 
 /** One event to run: as the intake queued it, or as the event log stored it. */
@@ -18,6 +19,8 @@ export interface RunContext {
   finalAttempt: boolean;
   /** A replay also re-runs events the log holds as dead or ignored. */
   replay: boolean;
+  /** The job's trace (when tracing is on): the event's transaction is its span's child. */
+  trace?: TraceParent;
 }
 
 export class EventNotFoundError extends Error {

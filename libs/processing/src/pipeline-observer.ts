@@ -23,6 +23,8 @@ export interface EventRunReport {
  */
 export interface PipelineObserver {
   onRun(report: EventRunReport): void;
+  /** Payload retention cleared this many payloads. */
+  onPayloadsCleared?(count: number): void;
 }
 
 export const PIPELINE_OBSERVER = Symbol('PIPELINE_OBSERVER');

@@ -8,6 +8,8 @@ import { EventLogStore } from './event-log.store.js';
 import { EventPipeline } from './event-pipeline.service.js';
 import { EventReplayQueries } from './event-replay.queries.js';
 import { HandlerRegistry } from './handler-registry.js';
+import { PayloadRetentionCursorEntity } from './payload-retention-cursor.entity.js';
+import { PayloadRetention } from './payload-retention.service.js';
 import { RunReporter } from './run-reporter.js';
 import { SingleEventRunner } from './single-event.runner.js';
 
@@ -17,8 +19,17 @@ import { SingleEventRunner } from './single-event.runner.js';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([EventLogEntity, DeadLetterEntity])],
-  providers: [EventPipeline, EventLogStore, EventReplayQueries, HandlerRegistry, RunReporter, SingleEventRunner, BatchRunner],
-  exports: [EventPipeline, EventLogStore, EventReplayQueries, HandlerRegistry],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([EventLogEntity, DeadLetterEntity, PayloadRetentionCursorEntity])],
+  providers: [
+    EventPipeline,
+    EventLogStore,
+    EventReplayQueries,
+    HandlerRegistry,
+    RunReporter,
+    SingleEventRunner,
+    BatchRunner,
+    PayloadRetention,
+  ],
+  exports: [EventPipeline, EventLogStore, EventReplayQueries, HandlerRegistry, PayloadRetention],
 })
 export class ProcessingModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventCategory, normalizeEvent } from '@app/flexport';
+import { inSpan } from '@app/tracing';
 import type { DeadLetterReason } from './dead-letter.entity.js';
 import { EventLogStore } from './event-log.store.js';
 import { errorMessage, EventRecord, eventRecord } from './event-record.js';
@@ -32,7 +33,9 @@ export class SingleEventRunner {
     const record = eventRecord(input.eventId, input.envelope, input.receivedAt, input.source);
     let outcome: ProcessOutcome;
     try {
-      outcome = await this.dataSource.transaction((manager) => this.applyOnce(manager, record, input, context));
+      outcome = await inSpan('event transaction', { parent: context.trace, attributes: { 'flexport.event.id': record.eventId } }, () =>
+        this.dataSource.transaction((manager) => this.applyOnce(manager, record, input, context)),
+      );
     } catch (error) {
       if (!isPermanent(error)) {
         const recorded = await this.recordTransientFailure(record, error, context);

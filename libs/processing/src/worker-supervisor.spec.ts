@@ -40,12 +40,15 @@ describe('WorkerSupervisor concurrency', () => {
     expect(concurrency.get(QueueName.Notifications)).toBe(OTHER_QUEUES_MAX_CONCURRENCY);
     expect(concurrency.get(QueueName.Quarantine)).toBe(OTHER_QUEUES_MAX_CONCURRENCY);
     expect(concurrency.get(QueueName.Reconcile)).toBe(1);
+    expect(concurrency.get(QueueName.Maintenance)).toBe(1);
   });
 
   it('a low WORKER_CONCURRENCY applies to every queue but those that take one job at a time', () => {
     const concurrency = supervise(4);
-    expect(concurrency.get(QueueName.Reconcile)).toBe(1);
-    concurrency.delete(QueueName.Reconcile);
+    for (const queue of [QueueName.Reconcile, QueueName.Maintenance]) {
+      expect(concurrency.get(queue)).toBe(1);
+      concurrency.delete(queue);
+    }
     expect(new Set(concurrency.values())).toEqual(new Set([4]));
   });
 });

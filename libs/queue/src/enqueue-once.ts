@@ -1,12 +1,20 @@
-import { Job, JobsOptions, Queue } from 'bullmq';
+import { Job, JobsOptions, Queue, SpanKind, TelemetryAttributes } from 'bullmq';
 import { createRequire } from 'node:module';
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
 
+/** The event's seen marker: its key (`seenKey`) and how long intake remembers the event. */
 export interface SeenMarker {
   key: string;
-  value: string;
   ttlSeconds: number;
+}
+
+/**
+ * The marker's key. Its value is the integer 1, which Redis keeps as a shared object: the marker
+ * costs only its key and its expiry (docs/benchmarks.md, "Growth", measures it).
+ */
+export function seenKey(prefix: string, eventId: string): string {
+  return `${prefix}:seen:${eventId}`;
 }
 
 interface LuaScript {
@@ -37,14 +45,14 @@ const ADD_SCRIPT: LuaScript = addStandardJob;
  * seen now | 0 when seen before | -1 when BullMQ refused the job}.
  */
 function addOnceLua(add: LuaScript): string {
-  const seenKey = `KEYS[${add.keys + 1}]`;
-  return `if redis.call('EXISTS', ${seenKey}) == 1 then return {cmsgpack.unpack(ARGV[1])[2], 0} end
+  const marker = `KEYS[${add.keys + 1}]`;
+  return `if redis.call('EXISTS', ${marker}) == 1 then return {cmsgpack.unpack(ARGV[1])[2], 0} end
 local function addStandardJob()
 ${add.content}
 end
 local added = addStandardJob()
 if type(added) == 'number' and added < 0 then return {added, -1} end
-redis.call('SET', ${seenKey}, ARGV[#ARGV - 1], 'EX', ARGV[#ARGV])
+redis.call('SET', ${marker}, 1, 'EX', ARGV[#ARGV])
 return {added, 1}`;
 }
 
@@ -93,6 +101,27 @@ export async function enqueueOnce<T>(
   opts: StandardJobOptions & { jobId: string },
   seen: SeenMarker,
 ): Promise<EnqueueOutcome> {
+  if (!queue.opts.telemetry) return storeOnce(queue, name, data, opts, seen);
+  // As Queue.add does with telemetry: a producer span, and its context in the job for the worker's span.
+  return queue.trace(SpanKind.PRODUCER, 'add', `${queue.name}.${name}`, async (span, metadata) => {
+    const traced = metadata ? Object.assign({}, opts, { telemetry: { metadata } }) : opts;
+    const outcome = await storeOnce(queue, name, data, traced, seen);
+    span?.setAttributes({
+      [TelemetryAttributes.JobName]: name,
+      [TelemetryAttributes.JobId]: opts.jobId,
+      'flexport.enqueue.outcome': outcome,
+    });
+    return outcome;
+  });
+}
+
+async function storeOnce<T>(
+  queue: Queue<T>,
+  name: string,
+  data: T,
+  opts: StandardJobOptions & { jobId: string },
+  seen: SeenMarker,
+): Promise<EnqueueOutcome> {
   const { addOnce, defaults } = await prepare(queue as Queue);
   // Object.assign, not spread: spreading the queue's defaults took V8's slow path (microseconds per job).
   const job = new Job(queue, name, data, Object.assign({}, defaults, opts), opts.jobId);
@@ -103,7 +132,7 @@ export async function enqueueOnce<T>(
       if (!command.startsWith(`${ADD_SCRIPT.name}:`)) throw new TypeError(`enqueueOnce adds standard jobs only, not ${command}`);
       const withMarker = args.slice();
       withMarker.splice(ADD_SCRIPT.keys, 0, seen.key);
-      withMarker.push(seen.value, seen.ttlSeconds);
+      withMarker.push(seen.ttlSeconds);
       const [added, mark] = await addOnce(withMarker);
       firstSeen = mark === 1;
       return added;

@@ -24,9 +24,6 @@ export function totalRetryWindowMs(options: DefaultJobOptions = EVENT_JOB_OPTION
   return total;
 }
 
-/** How long intake answers `duplicate` for an event it has seen (README "Receiving webhooks": at least 7 days). */
-export const SEEN_EVENT_TTL_SECONDS = 8 * DAY_SECONDS;
-
 /**
  * Options of every queue consumer. BullMQ fails a job outright once it has stalled more than
  * `maxStalledCount` times (default 1), before the pipeline could record it; a worker crash loop

@@ -14,6 +14,8 @@ export enum QueueName {
   Notifications = 'notifications',
   /** Runs of reconciliation with Flexport's Events API: scheduled, or asked for by the admin API. */
   Reconcile = 'reconcile',
+  /** Scheduled housekeeping (payload retention), one job at a time. */
+  Maintenance = 'maintenance',
 }
 
 export enum JobName {
@@ -21,6 +23,7 @@ export enum JobName {
   Quarantined = 'quarantined',
   Notify = 'notify',
   Reconcile = 'reconcile',
+  ClearPayloads = 'clear-payloads',
 }
 
 /** Each event category has its own queue, so its concurrency and failures stay apart. */
@@ -42,4 +45,4 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
  * Queues whose consumer takes one job at a time in each process, whatever WORKER_CONCURRENCY says.
  * (A reconciliation run is one long job; one at a time across processes is the queue's global concurrency.)
  */
-export const SINGLE_JOB_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Reconcile]);
+export const SINGLE_JOB_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Reconcile, QueueName.Maintenance]);

@@ -2,9 +2,10 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
-import type { ConnectionOptions, Queue } from 'bullmq';
+import type { ConnectionOptions, Queue, Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TypedConfigService } from '@app/config';
+import { bullmqTelemetry } from '@app/tracing';
 import { EVENT_JOB_OPTIONS } from './job-options.js';
 import { ALL_QUEUES } from './queue-names.js';
 import { createRedis, redisOptions, RedisRole } from './redis-connection.js';
@@ -78,7 +79,14 @@ export class QueueModule {
           useFactory: (config: TypedConfigService, redis: Redis) => {
             const app = config.get('app', { infer: true });
             const connection = role === 'producer' ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
-            return { connection: connection as ConnectionOptions, prefix: app.queuePrefix, defaultJobOptions: EVENT_JOB_OPTIONS };
+            // With tracing on, queues and workers carry the trace context in each job (bullmq-otel).
+            const telemetry = bullmqTelemetry<Telemetry>();
+            return {
+              connection: connection as ConnectionOptions,
+              prefix: app.queuePrefix,
+              defaultJobOptions: EVENT_JOB_OPTIONS,
+              ...(telemetry ? { telemetry } : {}),
+            };
           },
           extraOptions: { manualRegistration: role === 'producer' },
         }),

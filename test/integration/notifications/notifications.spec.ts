@@ -6,10 +6,9 @@ import { verifySignature } from '@app/flexport';
 import { EventMetrics, metricsKey } from '@app/observability';
 import { deliveryKey, NotificationDeliveriesService, NotifierService, NotifyJobData, URL_NOT_CONFIGURED } from '@app/notifications';
 import { JobName, QueueName } from '@app/queue';
-import { TEST_REDIS_URL } from '../../support/redis.js';
-import { Redis } from 'ioredis';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
-import { deletePrefix } from '../../support/redis.js';
+import { Redis } from 'ioredis';
+import { deletePrefix, TEST_REDIS_URL } from '../../support/redis.js';
 import { uniquePrefix } from '../../support/service-process.js';
 import { shuffled } from '../projections/events.js';
 import {
@@ -289,7 +288,8 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     const good = sink.url('/good');
     const bad = sink.url('/bad');
     // no sweep within the test: the relay that runs right after the milestone's commit must do it
-    const w = await worker({ urls: [bad, good], jobOptions: fastRetries(3, 200), relay: { sweepIntervalMs: 60_000 } });
+    const prefix = uniquePrefix('notify');
+    const w = await worker({ urls: [bad, good], jobOptions: fastRetries(3, 200), relay: { sweepIntervalMs: 60_000 }, prefix });
     const queuedAt = Date.now();
     await queueEvents(w, [milestoneEvent('SPLIT-del', 'SPLIT-1', 'delivered', '2026-06-01T10:00:00Z')]);
 
@@ -314,6 +314,23 @@ describe('milestone notifications (Postgres, Redis, HTTP sink)', () => {
     expect(sink.requests.filter((r) => r.path === '/good')).toHaveLength(1);
     expect((await deliveries('SPLIT-')).find((d) => d.url === bad)).toMatchObject({ status: 'delivered', attempts: 4 });
     expect(await admin.replay(dead.idempotency_key)).toEqual({ outcome: 'delivered' });
+
+    // The counters the alert rules read (flexport_notifications_*_total), in the shared metrics hash.
+    const metrics = new Redis(TEST_REDIS_URL);
+    try {
+      const counters = async () => {
+        const hash = await metrics.hgetall(`${prefix}:metrics`);
+        return {
+          delivered: hash['c|notifications_delivered|delivered'],
+          failed: hash['c|notifications_failed|delivered'],
+          dead: hash['c|notifications_dead|delivered'],
+        };
+      };
+      await waitFor(async () => (await counters()).delivered === '2', 5000, 'the notification counters');
+      expect(await counters()).toEqual({ delivered: '2', failed: '3', dead: '1' });
+    } finally {
+      metrics.disconnect();
+    }
   });
 
   it('the sweep relays outbox rows no relay took, and re-relaying a delivered row sends nothing', async () => {

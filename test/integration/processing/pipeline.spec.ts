@@ -242,7 +242,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     const replay = await pipeline.prepareReplay(data.eventId);
     expect(replay).toMatchObject({ previousStatus: 'dead', data: { eventId: data.eventId, category: 'booking', envelope: data.envelope } });
     expect((await eventLog(data.eventId)).status).toBe('queued');
-    expect(await pipeline.process(await addEventJob(queue, replay!.data, { jobId: 'replay-evt_bkg_replay-1' }))).toBe('processed');
+    expect(await pipeline.process(await addEventJob(queue, replay!.data!, { jobId: 'replay-evt_bkg_replay-1' }))).toBe('processed');
     expect(await pipeline.prepareReplay('evt_nope')).toBeNull();
   });
 

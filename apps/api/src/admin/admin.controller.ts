@@ -28,6 +28,7 @@ import {
   DeadLetterListQuery,
   DeadLetterPage,
   RebuildReport,
+  RebuildRequest,
   ReplayParams,
   ReplayRequest,
   ReplayResult,
@@ -78,12 +79,17 @@ export class AdminController {
     description: 'Answers at once with the run; `GET /admin/replay/{runId}` tells how far it got ({matched, queued, alreadyProcessed}).',
   })
   @ApiAcceptedResponse({ type: AdminRun })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'Another replay is running (its runId is given).' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'Another replay is running (its runId is given), or payloads_cleared: retention cleared payloads in the range.',
+  })
   async replay(@Body() request: ReplayRequest): Promise<AdminRunView> {
-    if (Date.parse(request.from) >= Date.parse(request.to)) {
+    const { skipClearedPayloads, ...range } = request;
+    if (Date.parse(range.from) >= Date.parse(range.to)) {
       throw new BadRequestException({ error: 'invalid_request', message: ['to must be after from'] });
     }
-    return this.start<BulkReplayResult>('replay', { ...request }, (run) => this.replays.replayMatching(request, run));
+    const skipped = await this.replays.clearedPayloadsIn(range, { skipClearedPayloads });
+    return this.start<BulkReplayResult>('replay', { ...request }, (run) => this.replays.replayMatching(range, run, skipped));
   }
 
   @Get('replay/:runId')
@@ -103,9 +109,13 @@ export class AdminController {
       'events re-applied and, per table, rows before and after and those unchanged (they keep createdAt/updatedAt).',
   })
   @ApiAcceptedResponse({ type: AdminRun })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'Another rebuild is running (its runId is given).' })
-  rebuild(): Promise<AdminRunView> {
-    return this.start<RebuildReport>('rebuild', {}, (run) => this.rebuilds.rebuild(run));
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'Another rebuild is running (its runId is given), or payloads_cleared: retention cleared payloads of processed events.',
+  })
+  async rebuild(@Body() request: RebuildRequest): Promise<AdminRunView> {
+    const skipped = await this.rebuilds.clearedPayloads({ skipClearedPayloads: request?.skipClearedPayloads });
+    return this.start<RebuildReport>('rebuild', { ...request }, (run) => this.rebuilds.rebuild(run, skipped));
   }
 
   @Get('rebuild/:runId')

@@ -97,6 +97,38 @@ export class ReplayRequest {
   @IsString({ each: true })
   @Length(1, 256, { each: true })
   types?: string[];
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Go on although payload retention cleared the payloads of some events in the range (else 409 payloads_cleared).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  skipClearedPayloads?: boolean;
+}
+
+export class RebuildRequest {
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Rebuild from the events that still have payloads, although retention cleared some (else 409 payloads_cleared).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  skipClearedPayloads?: boolean;
+}
+
+export class ClearedPayloadsView {
+  @ApiProperty({ description: 'Processed events whose payloads payload retention cleared: skipped.' })
+  count: number;
+
+  @ApiProperty(nullableTime)
+  firstReceivedAt: string | null;
+
+  @ApiProperty(nullableTime)
+  lastReceivedAt: string | null;
+
+  @ApiProperty({ type: [String], description: 'Their ids in order of receipt (the first 1000).' })
+  eventIds: string[];
 }
 
 export class ReplayResult {
@@ -122,6 +154,9 @@ export class BulkReplayResult {
 
   @ApiProperty({ description: 'Already applied: replaying them would change nothing.' })
   alreadyProcessed: number;
+
+  @ApiPropertyOptional({ type: ClearedPayloadsView, description: 'Present when skipClearedPayloads skipped events.' })
+  skippedPayloadsCleared?: ClearedPayloadsView;
 }
 
 export class RunParams {
@@ -177,6 +212,9 @@ export class RebuildReport {
 
   @ApiProperty({ type: [ProjectionRebuildStats] })
   projections: ProjectionRebuildStats[];
+
+  @ApiPropertyOptional({ type: ClearedPayloadsView, description: 'Present when skipClearedPayloads skipped events.' })
+  skippedPayloadsCleared?: ClearedPayloadsView;
 
   @ApiProperty()
   durationMs: number;

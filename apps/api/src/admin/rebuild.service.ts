@@ -3,8 +3,9 @@ import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm'
 import { RunContext, throwIfStopped } from '@app/admin-runs';
 import { queryRows } from '@app/database';
 import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
-import { HandlerRegistry } from '@app/processing';
+import { ClearedPayloads, EventReplayQueries, HandlerRegistry } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
+import { payloadsClearedConflict } from './payloads-cleared.js';
 
 /** Serialises the rebuild's transactions across processes (transaction-scoped advisory lock). */
 export const REBUILD_LOCK_KEY = 727_190_002;
@@ -42,6 +43,7 @@ export class RebuildService implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: HandlerRegistry,
+    private readonly replays: EventReplayQueries,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,10 +51,22 @@ export class RebuildService implements OnApplicationBootstrap {
     if (missing.length > 0) throw new Error(`rebuild cannot re-apply categories without a handler: ${missing.join(', ')}`);
   }
 
-  async rebuild(run: RunContext<RebuildReport>): Promise<RebuildReport> {
+  /**
+   * With payload retention on, some processed events may have no payload left to re-apply: the rebuild
+   * is refused (409 `payloads_cleared`, before any run starts) unless `skipClearedPayloads`; it then
+   * rebuilds from the events it still holds (the skipped ones' effects are lost). Null when there are none.
+   */
+  async clearedPayloads({ skipClearedPayloads = false }: { skipClearedPayloads?: boolean } = {}): Promise<ClearedPayloads | null> {
+    const cleared = await this.replays.clearedPayloads(this.dataSource.manager, 'all');
+    if (cleared.count === 0) return null;
+    if (!skipClearedPayloads) throw payloadsClearedConflict('event log', cleared);
+    return cleared;
+  }
+
+  async rebuild(run: RunContext<RebuildReport>, skipped: ClearedPayloads | null = null): Promise<RebuildReport> {
     const started = Date.now();
     const projections = this.projections().map((target) => this.describe(target));
-    const report: RebuildReport = { events: 0, projections: [], durationMs: 0 };
+    const report: RebuildReport = { events: 0, projections: [], durationMs: 0, ...(skipped ? { skippedPayloadsCleared: skipped } : {}) };
     const live = await this.prepare(projections);
     try {
       for (let after = ''; ;) {
@@ -130,7 +144,7 @@ export class RebuildService implements OnApplicationBootstrap {
       await manager.query(`DROP TABLE IF EXISTS ${quote(SHADOW_SCHEMA)}.${APPLIED}`);
       await manager.query(`CREATE UNLOGGED TABLE ${quote(SHADOW_SCHEMA)}.${APPLIED} (event_id text PRIMARY KEY)`);
       await manager.query(
-        `INSERT INTO ${quote(SHADOW_SCHEMA)}.${APPLIED} SELECT event_id FROM ${quote(schema)}.event_log WHERE status = 'processed'`,
+        `INSERT INTO ${quote(SHADOW_SCHEMA)}.${APPLIED} SELECT event_id FROM ${quote(schema)}.event_log WHERE status = 'processed' AND payload IS NOT NULL`,
       );
       return schema;
     });
@@ -171,7 +185,7 @@ export class RebuildService implements OnApplicationBootstrap {
       const missed = await queryRows<{ event_id: string; payload: Envelope; received_at: Date }>(
         manager,
         `SELECT e.event_id, e.payload, e.received_at FROM event_log e
-          WHERE e.status = 'processed' AND NOT EXISTS (SELECT 1 FROM ${APPLIED} a WHERE a.event_id = e.event_id)
+          WHERE e.status = 'processed' AND e.payload IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${APPLIED} a WHERE a.event_id = e.event_id)
           ORDER BY e.event_id`,
       );
       for (const row of missed) await this.apply(manager, row);

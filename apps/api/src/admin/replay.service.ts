@@ -4,12 +4,22 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunContext, throwIfStopped } from '@app/admin-runs';
 import type { TypedConfigService } from '@app/config';
-import { EventPipeline } from '@app/processing';
+import { ClearedPayloads, EventPipeline, EventReplayQueries } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, JobName } from '@app/queue';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import type { BulkReplayResult, ReplayRequest, ReplayResult } from './admin.dto.js';
+import { payloadsClearedConflict } from './payloads-cleared.js';
 
 const BATCH = 500;
+
+export interface ReplayOptions {
+  /**
+   * Payload retention may have cleared the payloads of some processed events in the range. A replay
+   * never re-runs a processed event, but it refuses such a range (409 `payloads_cleared`) unless told
+   * to go on without them; it then lists them in `skippedPayloadsCleared`.
+   */
+  skipClearedPayloads?: boolean;
+}
 
 /** A job id BullMQ has not seen, so a replay is never deduplicated against the event's first job. */
 export function replayJobId(eventId: string, at = Date.now()): string {
@@ -30,6 +40,7 @@ export class ReplayService {
     private readonly pipeline: EventPipeline,
     private readonly queues: QueueRegistry,
     private readonly dataSource: DataSource,
+    private readonly replays: EventReplayQueries,
     @Inject(ConfigService) config: TypedConfigService,
   ) {
     this.timeoutMs = config.get('app', { infer: true }).redisCommandTimeoutMs;
@@ -38,8 +49,8 @@ export class ReplayService {
   async replay(eventId: string): Promise<ReplayResult> {
     const prepared = await this.pipeline.prepareReplay(eventId);
     if (!prepared) throw new NotFoundException({ error: 'not_found', message: `event ${eventId} not found` });
-    if (prepared.previousStatus === 'processed') {
-      return { eventId, status: 'already_processed', previousStatus: 'processed', jobId: null };
+    if (prepared.previousStatus === 'processed' || prepared.data === null) {
+      return { eventId, status: 'already_processed', previousStatus: prepared.previousStatus, jobId: null };
     }
     const jobId = replayJobId(eventId);
     const queue = this.queues.get(CATEGORY_QUEUES[prepared.data.category]);
@@ -55,17 +66,39 @@ export class ReplayService {
   }
 
   /**
-   * Every stored event with occurredAt in [from, to) whose canonical name or raw type is in `types`,
-   * as a background admin run: its counts are recorded as it goes.
+   * The processed events of a replay's range whose payloads retention cleared. A replay never re-runs
+   * a processed event, but it refuses such a range (409 `payloads_cleared`, before any run starts)
+   * unless told to go on without them. Null when there are none.
    */
-  async replayMatching(request: ReplayRequest, run: RunContext<BulkReplayResult>): Promise<BulkReplayResult> {
-    const result: BulkReplayResult = { matched: 0, queued: 0, alreadyProcessed: 0 };
+  async clearedPayloadsIn(request: ReplayRequest, options: ReplayOptions = {}): Promise<ClearedPayloads | null> {
+    const cleared = await this.replays.clearedPayloads(this.dataSource.manager, {
+      from: request.from,
+      to: request.to,
+      types: request.types,
+    });
+    if (cleared.count === 0) return null;
+    if (!options.skipClearedPayloads) throw payloadsClearedConflict('range', cleared);
+    return cleared;
+  }
+
+  /**
+   * Every stored event with occurredAt in [from, to) whose canonical name or raw type is in `types`,
+   * as a background admin run: its counts are recorded as it goes. Events whose payloads were cleared
+   * (`skipped`, from clearedPayloadsIn) are counted and listed, never re-run.
+   */
+  async replayMatching(
+    request: ReplayRequest,
+    run: RunContext<BulkReplayResult>,
+    skipped: ClearedPayloads | null = null,
+  ): Promise<BulkReplayResult> {
+    const result: BulkReplayResult = { matched: skipped?.count ?? 0, queued: 0, alreadyProcessed: 0 };
+    if (skipped) result.skippedPayloadsCleared = skipped;
     let after = '';
     for (;;) {
       throwIfStopped(run.signal);
       const rows: { event_id: string; status: string }[] = await this.dataSource.query(
         `SELECT event_id, status FROM event_log
-          WHERE event_id > $1
+          WHERE event_id > $1 AND payload IS NOT NULL
             AND ($2::timestamptz IS NULL OR occurred_at >= $2)
             AND ($3::timestamptz IS NULL OR occurred_at < $3)
             AND ($4::text[] IS NULL OR name = ANY($4) OR type = ANY($4))
@@ -87,7 +120,7 @@ export class ReplayService {
       if (rows.length < BATCH) break;
       after = rows[rows.length - 1].event_id;
     }
-    this.logger.log({ msg: 'events replay queued', ...request, ...result });
+    this.logger.log({ msg: 'events replay queued', ...request, ...result, skippedPayloadsCleared: skipped?.count ?? 0 });
     return result;
   }
 }

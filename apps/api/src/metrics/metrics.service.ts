@@ -98,6 +98,42 @@ export class MetricsService {
       EventCounter.Quarantined,
       ['body'],
     );
+    this.labelledCounter(
+      'flexport_webhooks_unavailable_total',
+      'Webhooks answered 503 because Redis could not take them (Flexport retries them).',
+      'reason',
+      EventCounter.Unavailable,
+      ['queue'],
+    );
+    const milestones = ['departed', 'arrived', 'delivered'];
+    this.labelledCounter(
+      'flexport_notifications_delivered_total',
+      'Milestone notifications a URL accepted.',
+      'milestone',
+      EventCounter.NotificationsDelivered,
+      milestones,
+    );
+    this.labelledCounter(
+      'flexport_notifications_failed_total',
+      'Notification attempts that failed (retried with backoff, dead on the last).',
+      'milestone',
+      EventCounter.NotificationsFailed,
+      milestones,
+    );
+    this.labelledCounter(
+      'flexport_notifications_dead_total',
+      'Notifications whose retries ran out (dead deliveries).',
+      'milestone',
+      EventCounter.NotificationsDead,
+      milestones,
+    );
+    this.labelledCounter(
+      'flexport_event_payloads_cleared_total',
+      'Event payloads cleared by payload retention (EVENT_PAYLOAD_RETENTION_DAYS).',
+      'status',
+      EventCounter.PayloadsCleared,
+      ['processed'],
+    );
     const scrape = () => this.current;
     this.labelledCounter(
       'flexport_reconcile_runs_total',
@@ -153,6 +189,16 @@ export class MetricsService {
         for (const [queue, counts] of scrape().queues ?? []) {
           for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
         }
+      },
+    });
+    new Gauge({
+      name: 'flexport_webhook_last_received_timestamp_seconds',
+      help: 'Unix time of the latest webhook intake accepted (to within half a second); absent until the first.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const at = scrape().events?.gauges.get(ServiceGauge.LastReceived);
+        if (at !== undefined) this.set(at);
       },
     });
     new Gauge({

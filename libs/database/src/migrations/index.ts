@@ -7,6 +7,7 @@ import { CreateDocuments1795800001300 } from './1795800001300-CreateDocuments.js
 import { CreateContainers1795800001400 } from './1795800001400-CreateContainers.js';
 import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifications.js';
 import { AddEventSource1795800004000 } from './1795800004000-AddEventSource.js';
+import { EventPayloadRetention1795800005000 } from './1795800005000-EventPayloadRetention.js';
 import { CreateAdminRuns1795800006000 } from './1795800006000-CreateAdminRuns.js';
 import { IndexOpenDeadLetters1795800006100 } from './1795800006100-IndexOpenDeadLetters.js';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CreateContainers1795800001400,
   CreateNotifications1795800002000,
   AddEventSource1795800004000,
+  EventPayloadRetention1795800005000,
   CreateAdminRuns1795800006000,
   IndexOpenDeadLetters1795800006100,
 ];
