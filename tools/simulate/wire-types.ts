@@ -4,7 +4,19 @@ import { CanonicalName, EnvelopeFormat, EventCategory, lookupType } from '@app/f
  * What a journey step means, which is also the canonical name the service must give its event in
  * either envelope (each compact ETA update carries only the one date its name stands for).
  */
-export type StepKind = Exclude<CanonicalName, 'actual_departure'>;
+export type StepKind = Exclude<
+  CanonicalName,
+  | 'actual_departure'
+  | 'cargo_ready_date_changed'
+  | 'delay'
+  | 'customs_hold'
+  | 'invoice_updated'
+  | 'document_updated'
+  | 'container_available_for_pickup'
+  | 'container_free_time_expiring'
+  | 'container_free_time_expired'
+  | 'container_empty_returned'
+>;
 
 const C = EventCategory;
 

@@ -10,6 +10,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 @Index('idx_event_log_type_received', ['type', 'receivedAt', 'eventId'])
 @Index('idx_event_log_received', ['receivedAt', 'eventId'])
 @Index('idx_event_log_occurred', ['occurredAt'])
+@Index('idx_event_log_shipment', ['shipmentId', 'occurredAt', 'eventId'])
 export class EventLogEntity {
   @PrimaryColumn({ name: 'event_id', type: 'text', primaryKeyConstraintName: 'pk_event_log' })
   eventId: string;
@@ -29,6 +30,10 @@ export class EventLogEntity {
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
+
+  /** The shipment the event names, whatever its type (see eventShipmentId): its timeline. */
+  @Column({ name: 'shipment_id', type: 'text', nullable: true })
+  shipmentId: string | null;
 
   /** The envelope exactly as parsed from the webhook body. */
   @Column({ type: 'jsonb' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Envelope, NormalizedEvent } from '@app/flexport';
+import { type Envelope, eventShipmentId, type NormalizedEvent } from '@app/flexport';
 import { lockOrder, queryRows } from '@app/database';
 import type { QuarantineJobData } from '@app/queue';
 import type { DeadLetterReason } from './dead-letter.entity.js';
@@ -46,11 +46,20 @@ export class EventLogStore {
   async claim(manager: EntityManager, record: EventRecord): Promise<ClaimedEvent> {
     const inserted = await queryRows<{ status: EventStatus }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'queued')
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'queued')
        ON CONFLICT (event_id) DO NOTHING
        RETURNING status`,
-      [record.eventId, record.type, record.category, record.name, record.occurredAt, record.receivedAt, JSON.stringify(record.payload)],
+      [
+        record.eventId,
+        record.type,
+        record.category,
+        record.name,
+        record.occurredAt,
+        record.receivedAt,
+        record.shipmentId,
+        JSON.stringify(record.payload),
+      ],
     );
     if (inserted.length > 0) return { status: 'queued', inserted: true };
     const [row] = await queryRows<{ status: EventStatus }>(manager, 'SELECT status FROM event_log WHERE event_id = $1 FOR UPDATE', [
@@ -73,6 +82,7 @@ export class EventLogStore {
         name: event.name,
         occurred_at: event.occurredAt,
         received_at: event.receivedAt,
+        shipment_id: eventShipmentId(payload),
         payload,
         status,
       };
@@ -91,8 +101,8 @@ export class EventLogStore {
   async claimMany(manager: EntityManager, { ids, rows }: PreparedClaims): Promise<Map<string, ClaimedEvent>> {
     const inserted = await queryRows<{ event_id: string }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, attempts, processed_at)
-       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.payload, r.status, 1, now()
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, status, attempts, processed_at)
+       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.shipment_id, r.payload, r.status, 1, now()
          FROM jsonb_populate_recordset(NULL::event_log, $1::jsonb) WITH ORDINALITY AS r
         ORDER BY r.ordinality
        ON CONFLICT (event_id) DO UPDATE SET status = event_log.status WHERE false
@@ -169,8 +179,8 @@ export class EventLogStore {
   async recordFailure(manager: EntityManager, record: EventRecord, error: unknown): Promise<void> {
     await queryRows(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, attempts, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'failed', 1, $8)
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, status, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'failed', 1, $9)
        ON CONFLICT (event_id) DO UPDATE
           SET status = 'failed', attempts = event_log.attempts + 1, last_error = EXCLUDED.last_error, updated_at = now()
         WHERE event_log.status <> 'processed'`,
@@ -181,6 +191,7 @@ export class EventLogStore {
         record.name,
         record.occurredAt,
         record.receivedAt,
+        record.shipmentId,
         JSON.stringify(record.payload),
         errorMessage(error),
       ],

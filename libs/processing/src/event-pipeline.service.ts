@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { EventCategory, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
+import { EventCategory, eventShipmentId, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
 import type { EventJobData, QuarantineJobData } from '@app/queue';
 import { BatchRunner } from './batch.runner.js';
 import type { EventHandler } from './event-handler.js';
@@ -108,7 +108,16 @@ export class EventPipeline {
     }
     // What eventRecord() would give, without classifying the envelope a second time.
     const { eventId, type, category, name, occurredAt, receivedAt } = event;
-    const record: EventRecord = { eventId, type, category, name, occurredAt, receivedAt, payload: input.envelope };
+    const record: EventRecord = {
+      eventId,
+      type,
+      category,
+      name,
+      occurredAt,
+      receivedAt,
+      shipmentId: eventShipmentId(input.envelope),
+      payload: input.envelope,
+    };
     const owner: EventHandler | null | undefined = category === EventCategory.Unknown ? null : this.registry.resolve(category);
     if (owner === undefined) return this.single.run(input, context, started);
     return new Promise((resolve, reject) => this.batches.add({ input, context, started, record, event, owner, resolve, reject }));

@@ -120,7 +120,17 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
   const state = async (id: string): Promise<Omit<ShipmentState, 'versions'> | null> => {
     const view = await reader.findById(id);
     if (!view) return null;
-    const { status, statusAt, location, estimatedDepartureAt, estimatedArrivalAt, actualDepartureAt, actualArrivalAt } = view;
+    const {
+      status,
+      statusAt,
+      location,
+      estimatedDepartureAt,
+      estimatedArrivalAt,
+      actualDepartureAt,
+      actualArrivalAt,
+      customsStatus,
+      cargoReadyDate,
+    } = view;
     const [row] = await db.dataSource.query('SELECT container_numbers FROM shipments WHERE id = $1', [id]);
     return {
       status,
@@ -130,6 +140,8 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
       estimatedArrivalAt,
       actualDepartureAt,
       actualArrivalAt,
+      customsStatus,
+      cargoReadyDate,
       containerNumbers: row.container_numbers,
     };
   };

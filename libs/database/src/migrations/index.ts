@@ -6,6 +6,9 @@ import { CreateInvoices1795800001200 } from './1795800001200-CreateInvoices.js';
 import { CreateDocuments1795800001300 } from './1795800001300-CreateDocuments.js';
 import { CreateContainers1795800001400 } from './1795800001400-CreateContainers.js';
 import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifications.js';
+import { AddEventLogShipmentId1795800003000 } from './1795800003000-AddEventLogShipmentId.js';
+import { AddShipmentExceptions1795800003100 } from './1795800003100-AddShipmentExceptions.js';
+import { AddV2ResourceFields1795800003200 } from './1795800003200-AddV2ResourceFields.js';
 
 /** Every committed migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -17,4 +20,7 @@ export const MIGRATIONS = [
   CreateDocuments1795800001300,
   CreateContainers1795800001400,
   CreateNotifications1795800002000,
+  AddEventLogShipmentId1795800003000,
+  AddShipmentExceptions1795800003100,
+  AddV2ResourceFields1795800003200,
 ];
