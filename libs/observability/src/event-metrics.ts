@@ -4,7 +4,17 @@ import { Redis } from 'ioredis';
 import type { TypedConfigService } from '@app/config';
 import type { EventRunReport, PipelineObserver } from '@app/processing';
 import { REDIS } from '@app/queue';
-import { counterField, EventCounter, histogramFields, LatencyHistogram, metricsKey } from './metric-store.js';
+import {
+  ADD_IGNORED_TYPES_SCRIPT,
+  counterField,
+  EventCounter,
+  histogramFields,
+  IGNORED_TYPES_FIELD,
+  LatencyHistogram,
+  MAX_IGNORED_TYPES,
+  metricsKey,
+  OTHER_TYPE,
+} from './metric-store.js';
 
 /** How often the increments gathered in this process are added to the shared hash. */
 export const METRICS_FLUSH_INTERVAL_MS = 500;
@@ -19,6 +29,8 @@ export const METRICS_FLUSH_INTERVAL_MS = 500;
 export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown {
   private readonly key: string;
   private pending = new Map<string, number>();
+  /** Ignored events by type field; added through ADD_IGNORED_TYPES_SCRIPT, which caps the labels. */
+  private ignored = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -38,6 +50,7 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
     switch (report.outcome) {
       case 'processed':
       case 'ignored': {
+        if (report.outcome === 'ignored' && !report.replay) this.countIgnored(report.type);
         this.count(EventCounter.Processed, category);
         this.observe(LatencyHistogram.Processing, category, report.durationMs / 1000);
         const endToEnd = (Date.now() - Date.parse(report.receivedAt)) / 1000;
@@ -55,20 +68,35 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
 
   /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
   async flush(): Promise<void> {
-    if (this.pending.size === 0 || this.redis.status !== 'ready') return;
+    if ((this.pending.size === 0 && this.ignored.size === 0) || this.redis.status !== 'ready') return;
     const batch = this.pending;
+    const ignored = this.ignored;
     this.pending = new Map();
+    this.ignored = new Map();
     const pipeline = this.redis.pipeline();
     for (const [field, by] of batch) {
       if (field.endsWith('|sum')) pipeline.hincrbyfloat(this.key, field, by);
       else pipeline.hincrby(this.key, field, by);
+    }
+    if (ignored.size > 0) {
+      const pairs = [...ignored].flatMap(([field, by]) => [field, String(by)]);
+      const other = counterField(EventCounter.Ignored, OTHER_TYPE);
+      pipeline.eval(ADD_IGNORED_TYPES_SCRIPT, 1, this.key, MAX_IGNORED_TYPES, IGNORED_TYPES_FIELD, other, ...pairs);
     }
     try {
       const results = await pipeline.exec();
       if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');
     } catch {
       for (const [field, by] of batch) this.add(field, by);
+      for (const [field, by] of ignored) this.ignored.set(field, (this.ignored.get(field) ?? 0) + by);
     }
+  }
+
+  /** At most MAX_IGNORED_TYPES distinct types wait here too; the rest already count as `other`. */
+  private countIgnored(type: string): void {
+    let field = counterField(EventCounter.Ignored, type);
+    if (!this.ignored.has(field) && this.ignored.size >= MAX_IGNORED_TYPES) field = counterField(EventCounter.Ignored, OTHER_TYPE);
+    this.ignored.set(field, (this.ignored.get(field) ?? 0) + 1);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

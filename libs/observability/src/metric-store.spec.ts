@@ -42,4 +42,9 @@ describe('the Redis metrics hash', () => {
     expect(le(3600)).toBe(3);
     expect(histogram!.buckets[LATENCY_BUCKETS_SECONDS.length]).toBe(4);
   });
+
+  it('reads back a counter label that holds the separator, as an event type may', () => {
+    const snapshot = parseMetricsHash({ [counterField(EventCounter.Ignored, '/a|b#c')]: '2', 'n|ignored_types': '1' });
+    expect(snapshot.counters.get(EventCounter.Ignored)).toEqual(new Map([['/a|b#c', 2]]));
+  });
 });

@@ -6,7 +6,16 @@ import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { DEAD_LETTER_REASONS } from '@app/processing';
 import { EventCategory } from '@app/flexport';
-import { EventCounter, HistogramSnapshot, LatencyHistogram, metricsKey, MetricsSnapshot, parseMetricsHash } from '@app/observability';
+import {
+  EventCounter,
+  HistogramSnapshot,
+  LatencyHistogram,
+  MAX_IGNORED_TYPES,
+  metricsKey,
+  MetricsSnapshot,
+  OTHER_TYPE,
+  parseMetricsHash,
+} from '@app/observability';
 import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import { ExternalHistogram } from './redis-histogram.js';
@@ -60,6 +69,13 @@ export class MetricsService {
       'flexport_events_redelivered_total',
       'Runs of an event the log already held as done: no effect.',
       EventCounter.Redelivered,
+    );
+    this.labelledCounter(
+      'flexport_events_ignored_total',
+      `Events kept as ignored (a type the catalogue does not map), by type: the first ${MAX_IGNORED_TYPES} types seen, the rest as "${OTHER_TYPE}".`,
+      'type',
+      EventCounter.Ignored,
+      [],
     );
     this.labelledCounter(
       'flexport_webhooks_verification_failed_total',
