@@ -53,7 +53,7 @@ function stored(body: Buffer): Stored | null {
   const parsed = parseEnvelope(body);
   if (!parsed.ok) return null;
   const eventId = deriveEventId(parsed.envelope, body);
-  let event: NormalizedEvent | null = null;
+  let event: NormalizedEvent | null;
   try {
     event = normalizeEvent(parsed.envelope, eventId, RECEIVED_AT);
   } catch {
