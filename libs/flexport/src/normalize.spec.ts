@@ -223,6 +223,17 @@ describe('normalizeEvent with the v2 types beyond the seed', () => {
     });
   });
 
+  it('dates only the container an ocean container event is about, whatever else data.containers lists', () => {
+    const event = normalizeData('/ocean/shipment_container#empty_returned', {
+      resource: { _object: '/ocean/shipment_container', container_number: 'MSKU1', empty_returned_date: '2026-04-02T10:00:00Z' },
+      containers: [{ container_number: 'MSKU1', last_free_day_date: '2026-03-30' }, { container_number: 'TGHU2' }],
+    });
+    expect(event.facts).toMatchObject({
+      containerNumbers: ['MSKU1'],
+      dates: { MSKU1: { emptyReturnedAt: '2026-04-02T10:00:00.000Z', lastFreeDay: '2026-03-30' } },
+    });
+  });
+
   it('leaves the container dates alone for loading and unloading', () => {
     expect(normalizeFixture('flexport-v2/container-loaded-on-board.json').facts).toMatchObject({ status: 'loaded', dates: {} });
   });

@@ -347,18 +347,22 @@ function v2ContainerNumbers(resource: Data, containers: unknown): string[] {
 }
 
 /**
- * The containers an event names, by number: those of `data.containers`, and the resource when it is
- * an ocean container (its fields win over the list's copy of it).
+ * The containers an event names, by number: an ocean container resource names itself alone (its copy in
+ * `data.containers`, if any, fills in the fields it lacks); any other resource, those of `data.containers`.
  */
 function v2Containers(resource: Data, list: unknown): Map<string, Data> {
-  const containers = new Map<string, Data>();
-  const add = (container: Data, field: string) => {
-    const number = optionalId(container.container_number, field);
-    if (number !== null) containers.set(containerNumber(number), { ...containers.get(containerNumber(number)), ...container });
-  };
-  if (Array.isArray(list)) for (const container of list.filter(isPlainObject)) add(container, 'data.containers[].container_number');
-  if (resource._object === '/ocean/shipment_container') add(resource, 'data.resource.container_number');
-  return containers;
+  const listed = new Map<string, Data>();
+  if (Array.isArray(list)) {
+    for (const container of list.filter(isPlainObject)) {
+      const number = optionalId(container.container_number, 'data.containers[].container_number');
+      if (number !== null) listed.set(containerNumber(number), { ...listed.get(containerNumber(number)), ...container });
+    }
+  }
+  if (resource._object !== '/ocean/shipment_container') return listed;
+  const own = optionalId(resource.container_number, 'data.resource.container_number');
+  if (own === null) return listed;
+  const number = containerNumber(own);
+  return new Map([[number, { ...listed.get(number), ...resource }]]);
 }
 
 /** ISO 6346 container numbers are upper case; senders are not always careful. */
