@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { EventCategory } from './catalogue.js';
-import { deriveEventId, parseEnvelope } from './envelope.js';
+import { deriveEventId, Envelope, parseEnvelope } from './envelope.js';
+import { eventShipmentId } from './event-references.js';
 import { InvalidEventError } from './invalid-event.error.js';
 import { classifyEnvelope, normalizeEvent } from './normalize.js';
 
@@ -402,6 +403,66 @@ describe('parseEnvelope quarantines bodies that could not be kept as events', ()
         expect(parseEnvelope(raw).ok).toBe(expectedOk);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the v2 families beyond the seed under hostile input', () => {
+  type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+  const paths = (value: Json, prefix: (string | number)[] = []): (string | number)[][] =>
+    value === null || typeof value !== 'object'
+      ? []
+      : (Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)).flatMap(([key, child]) => [
+          [...prefix, key],
+          ...paths(child as Json, [...prefix, key]),
+        ]);
+  const setPath = (root: Json, path: (string | number)[], replacement: Json): Json => {
+    const copy = structuredClone(root) as Record<string | number, Json>;
+    let cursor = copy;
+    for (const key of path.slice(0, -1)) cursor = cursor[key] as Record<string | number, Json>;
+    cursor[path[path.length - 1]] = replacement;
+    return copy;
+  };
+  const FIXTURES = [
+    'shipment-vessel-delay.json',
+    'shipment-customs-agriculture-hold.json',
+    'shipment-cargo-ready-date-changed.json',
+    'invoice-payment-made.json',
+    'invoice-voided.json',
+    'document-uploaded.json',
+    'document-archived.json',
+    'container-free-time-to-expire.json',
+    'container-available-for-pickup.json',
+    'container-empty-returned.json',
+  ].map((file) => fixture(`flexport-v2/${file}`).envelope as unknown as Json);
+
+  const check = (shape: Json, path: (string | number)[], value: Json) => {
+    const envelope = setPath(shape, path, value) as unknown as Envelope;
+    if (typeof envelope.type !== 'string') return;
+    try {
+      normalizeEvent(envelope, 'e', RECEIVED_AT);
+    } catch (error) {
+      // Anything else would be taken for a transient failure and retried for half an hour.
+      expect(error).toBeInstanceOf(InvalidEventError);
+    }
+    const shipment = eventShipmentId(envelope);
+    expect(shipment === null || typeof shipment === 'string').toBe(true);
+  };
+
+  it('normalises a wrong type in any field, or refuses it as invalid (a dead letter), never with another error', () => {
+    const wrong: Json[] = [null, 0, -1.5e308, 2 ** 53, true, '', '  ', 'x', 'x'.repeat(300), [], {}, [1, 'a', null], { a: { b: [] } }];
+    for (const shape of FIXTURES) for (const path of paths(shape)) for (const value of wrong) check(shape, path, value);
+  });
+
+  it('does the same for any JSON value in any field', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...FIXTURES)
+          .chain((shape) => fc.tuple(fc.constant(shape), fc.constantFrom(...paths(shape)), fc.jsonValue({ maxDepth: 3 }))),
+        ([shape, path, value]) => check(shape, path, value as Json),
+      ),
+      { numRuns: 1000 },
     );
   });
 });
