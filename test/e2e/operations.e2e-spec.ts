@@ -112,6 +112,7 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
         'unknown-events',
         'quarantine',
         'notifications',
+        'reconcile',
       ]) {
         for (const state of ['waiting', 'active', 'delayed', 'failed']) {
           expect(metrics.get(`flexport_queue_jobs{queue="${queue}",state="${state}"}`)).toEqual(expect.any(Number));
@@ -152,6 +153,8 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
           '/admin/dead-letters/{eventId}/replay',
           '/admin/replay',
           '/admin/rebuild',
+          '/admin/reconcile',
+          '/admin/reconcile/{runId}',
           '/admin/queues',
           '/health/live',
           '/health/ready',
@@ -162,6 +165,9 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       expect(JSON.stringify(document.paths['/webhooks/flexport'].post.responses['200'])).toContain('WebhookQuarantined');
       expect(document.paths['/shipments/{id}'].get.security).toEqual([{ bearer: [] }]);
       expect(Object.keys(document.paths['/shipments/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
+      expect(Object.keys(document.paths['/admin/reconcile'].post.responses)).toEqual(
+        expect.arrayContaining(['202', '400', '401', '409', '503']),
+      );
     });
   });
 
@@ -281,6 +287,7 @@ describe('operations: health and shutdown (API alone)', () => {
       category: 'container',
       name: 'container_loaded',
       processedAt: null,
+      source: 'webhook',
     });
   });
 

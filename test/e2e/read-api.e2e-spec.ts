@@ -312,6 +312,7 @@ describe('read API (README "Reading state")', () => {
       occurredAt: '2026-03-02T06:40:00.000Z',
       receivedAt: expect.stringMatching(ISO_UTC),
       processedAt: expect.stringMatching(ISO_UTC),
+      source: 'webhook',
     });
   });
 

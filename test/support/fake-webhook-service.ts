@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deriveEventId, parseEnvelope, verifySignature } from '@app/flexport';
+import { FlexportEventsClient, parseWindow, ReconcileRunView, StaticTokenProvider } from '@app/reconciliation';
 import { expectedStateFrom } from '../../tools/simulate/expected-state.js';
 import type { ExpectedWorld } from '../../tools/simulate/expected-world.js';
 
@@ -13,12 +14,16 @@ export interface FakeServiceOptions {
   unavailableFirst?: number;
   /** Changes the read API's view, to prove the verifier notices. */
   tamper?: (world: ExpectedWorld) => void;
+  /** Serves `POST /admin/reconcile` against this Flexport Events API (absent: the route is 404). */
+  reconcile?: { apiUrl: string; apiToken: string; adminToken: string };
 }
 
 export interface FakeService {
   url: string;
   origin: string;
   posts: number;
+  /** Event ids acknowledged or reconciled. */
+  eventIds(): string[];
   close(): Promise<void>;
 }
 
@@ -39,12 +44,15 @@ export async function startFakeService(options: FakeServiceOptions): Promise<Fak
     return folded;
   };
 
+  const runs = new Map<string, ReconcileRunView>();
+
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       if (request.method === 'POST' && request.url === '/webhooks/flexport') return webhook(request, response, body);
+      if (options.reconcile && request.url?.startsWith('/admin/reconcile')) return admin(request, response, body, options.reconcile);
       if (request.method === 'GET') return read(request, response);
       send(response, 404, { error: 'not_found' });
     });
@@ -64,6 +72,71 @@ export async function startFakeService(options: FakeServiceOptions): Promise<Fak
     if (received.has(eventId)) return send(response, 200, { eventId, status: 'duplicate' });
     received.set(eventId, { body, at: Date.now() });
     send(response, 200, { eventId, status: 'queued' });
+  }
+
+  /** Lists the window with the real client and keeps what it did not have, as reconciliation does. */
+  function admin(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    config: NonNullable<FakeServiceOptions['reconcile']>,
+  ): void {
+    if (request.headers.authorization !== `Bearer ${config.adminToken}`) return send(response, 401, { error: 'unauthorized' });
+    const runId = /^\/admin\/reconcile\/([^/]+)$/.exec(request.url ?? '')?.[1];
+    if (request.method === 'GET' && runId !== undefined) {
+      const run = runs.get(runId);
+      return run ? send(response, 200, run) : send(response, 404, { error: 'not_found' });
+    }
+    if (request.method !== 'POST' || request.url !== '/admin/reconcile') return send(response, 404, { error: 'not_found' });
+    let requested: { from?: unknown; to?: unknown } = {};
+    try {
+      requested = JSON.parse(body.toString('utf8')) as typeof requested;
+    } catch {
+      return send(response, 400, { error: 'invalid_request', message: 'a JSON body is required' });
+    }
+    const window = parseWindow(requested.from, requested.to);
+    if ('problem' in window) return send(response, 400, { error: 'invalid_request', message: window.problem });
+    const run: ReconcileRunView = {
+      runId: `run-${runs.size + 1}`,
+      status: 'running',
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      listed: 0,
+      alreadyKnown: 0,
+      queued: 0,
+      pages: 0,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+    };
+    runs.set(run.runId, run);
+    send(response, 202, { runId: run.runId, status: run.status, from: run.from, to: run.to });
+    const client = new FlexportEventsClient(
+      { apiUrl: config.apiUrl, request: { baseDelayMs: 20 } },
+      new StaticTokenProvider(config.apiToken),
+    );
+    void (async () => {
+      for await (const page of client.pages(window)) {
+        run.pages++;
+        for (const event of page.events) {
+          const raw = Buffer.from(JSON.stringify(event));
+          const parsed = parseEnvelope(raw);
+          run.listed++;
+          if (!parsed.ok) continue;
+          const eventId = deriveEventId(parsed.envelope, raw);
+          if (received.has(eventId)) run.alreadyKnown++;
+          else {
+            received.set(eventId, { body: raw, at: Date.now() });
+            run.queued++;
+          }
+        }
+      }
+      run.status = 'succeeded';
+    })()
+      .catch((error: unknown) => {
+        run.status = 'failed';
+        run.error = error instanceof Error ? error.message : String(error);
+      })
+      .finally(() => (run.finishedAt = new Date().toISOString()));
   }
 
   function read(request: IncomingMessage, response: ServerResponse): void {
@@ -90,6 +163,7 @@ export async function startFakeService(options: FakeServiceOptions): Promise<Fak
     get posts() {
       return state.posts;
     },
+    eventIds: () => [...received.keys()],
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

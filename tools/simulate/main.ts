@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_URL, FORMATS, SimulationInput, UsageError } from './options.js';
+import { DEFAULT_EVENTS_API_PORT, DEFAULT_EVENTS_API_TOKEN, DEFAULT_URL, FORMATS, SimulationInput, UsageError } from './options.js';
 import type { SimulationFormat } from './journey.js';
 import { runSimulation } from './simulation.js';
 import { formatSummary } from './summary.js';
@@ -8,12 +8,19 @@ const USAGE = `Plays realistic Flexport shipment journeys against the webhook en
 
 Usage: npm run simulate -- [options]     (after npm run build; the script runs dist/tools/simulate/main.js)
 
-  --url URL            webhook endpoint (default ${DEFAULT_URL})
+  --url URL            webhook endpoint, or the deployment's base URL (default ${DEFAULT_URL})
   --secret S           signing secret (default: first of FLEXPORT_WEBHOOK_SECRETS, else the development secret)
   --shipments N        journeys to play (default 10)
   --format F           v2 | compact | mixed (default mixed); steps without a v2 type are always compact
   --shuffle            send in random order instead of Flexport's created_at order
   --duplicates RATIO   extra deliveries per event, e.g. 0.2 (default 0)
+  --drop RATIO         share of the events never delivered by webhook, e.g. 0.2 (default 0); a simulated
+                       Flexport Events API lists them, and the service is asked to reconcile the run
+  --events-api-port N  where the simulated Events API listens (default ${DEFAULT_EVENTS_API_PORT}; 0: any free port);
+                       served with --drop, or whenever this option is given
+  --events-api-token T the bearer token it accepts (default ${DEFAULT_EVENTS_API_TOKEN})
+  --admin-token T      token for POST /admin/reconcile (default: ADMIN_API_TOKEN, else the development token)
+  --no-reconcile       do not ask the service to reconcile; --verify then waits for a run you start
   --rate PER_SECOND    deliveries started per second (default: no limit)
   --concurrency N      requests in flight at most (default 16)
   --retries N          retries after 429/502/503/504 or a network error (default 3)
@@ -40,6 +47,11 @@ function parseCli(argv: string[]): SimulationInput | 'help' {
       format: { type: 'string' },
       shuffle: { type: 'boolean' },
       duplicates: { type: 'string' },
+      drop: { type: 'string' },
+      'events-api-port': { type: 'string' },
+      'events-api-token': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'no-reconcile': { type: 'boolean' },
       rate: { type: 'string' },
       concurrency: { type: 'string' },
       retries: { type: 'string' },
@@ -70,6 +82,11 @@ function parseCli(argv: string[]): SimulationInput | 'help' {
     format: values.format as SimulationFormat | undefined,
     shuffle: values.shuffle,
     duplicates: num('duplicates', values.duplicates),
+    drop: num('drop', values.drop),
+    eventsApiPort: num('events-api-port', values['events-api-port']),
+    eventsApiToken: values['events-api-token'],
+    adminToken: values['admin-token'],
+    reconcile: values['no-reconcile'] ? false : undefined,
     rate: num('rate', values.rate),
     concurrency: num('concurrency', values.concurrency),
     retries: num('retries', values.retries),

@@ -9,7 +9,15 @@ import type { ProgressMode } from './progress.js';
  */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_development_only';
 export const DEVELOPMENT_API_TOKEN = 'dev-api-token';
-export const DEFAULT_URL = 'http://127.0.0.1:3000/webhooks/flexport';
+/** What the development service accepts on its admin routes when no token is configured: its API token today. */
+export const DEVELOPMENT_ADMIN_TOKEN = DEVELOPMENT_API_TOKEN;
+export const WEBHOOK_PATH = '/webhooks/flexport';
+export const DEFAULT_URL = `http://127.0.0.1:3000${WEBHOOK_PATH}`;
+/** Where the simulated Events API listens by default: point the service's FLEXPORT_API_URL here. */
+export const DEFAULT_EVENTS_API_PORT = 4010;
+export const DEFAULT_EVENTS_API_TOKEN = 'simulator-flexport-api-token';
+/** The OAuth client the simulated Events API accepts, for FLEXPORT_CLIENT_ID / FLEXPORT_CLIENT_SECRET. */
+export const SIMULATOR_OAUTH_CLIENT = { clientId: 'simulator-client', clientSecret: 'simulator-client-secret' } as const;
 export const FORMATS: readonly SimulationFormat[] = ['v2', 'compact', 'mixed'];
 
 export interface SimulationOptions {
@@ -20,6 +28,17 @@ export interface SimulationOptions {
   shuffle: boolean;
   /** Extra deliveries per event (0.2: a fifth of the events are sent twice). */
   duplicates: number;
+  /** Share of the events never delivered by webhook (only listed by the simulated Events API). */
+  drop: number;
+  /** Serve the simulated Events API (always with drop > 0). */
+  serveEventsApi: boolean;
+  eventsApiHost: string;
+  /** 0 picks a free port. */
+  eventsApiPort: number;
+  eventsApiToken: string;
+  /** After sending, ask the service to reconcile the run's window (POST /admin/reconcile) and wait for it. */
+  reconcile: boolean;
+  adminToken: string;
   /** Deliveries started per second; 0 for no limit beyond the concurrency. */
   rate: number;
   concurrency: number;
@@ -51,7 +70,9 @@ function firstSecret(list: string | undefined): string | undefined {
 
 /** Fills in defaults (the local development service) and rejects values that cannot work. */
 export function resolveOptions(input: SimulationInput, env: NodeJS.ProcessEnv = process.env): SimulationOptions {
-  const url = input.url ?? DEFAULT_URL;
+  const url = webhookUrl(input.url ?? DEFAULT_URL);
+  const drop = input.drop ?? 0;
+  const serveEventsApi = input.serveEventsApi ?? (drop > 0 || input.eventsApiPort !== undefined);
   const options: SimulationOptions = {
     url,
     secret: input.secret ?? firstSecret(env.FLEXPORT_WEBHOOK_SECRETS) ?? DEVELOPMENT_WEBHOOK_SECRET,
@@ -59,6 +80,13 @@ export function resolveOptions(input: SimulationInput, env: NodeJS.ProcessEnv = 
     format: input.format ?? 'mixed',
     shuffle: input.shuffle ?? false,
     duplicates: input.duplicates ?? 0,
+    drop,
+    serveEventsApi,
+    eventsApiHost: input.eventsApiHost ?? '127.0.0.1',
+    eventsApiPort: input.eventsApiPort ?? DEFAULT_EVENTS_API_PORT,
+    eventsApiToken: input.eventsApiToken ?? DEFAULT_EVENTS_API_TOKEN,
+    reconcile: input.reconcile ?? serveEventsApi,
+    adminToken: input.adminToken ?? (env.ADMIN_API_TOKEN?.trim() || DEVELOPMENT_ADMIN_TOKEN),
     rate: input.rate ?? 0,
     concurrency: input.concurrency ?? 16,
     retries: input.retries ?? 3,
@@ -75,6 +103,17 @@ export function resolveOptions(input: SimulationInput, env: NodeJS.ProcessEnv = 
   };
   validate(options);
   return options;
+}
+
+/**
+ * A deployment's base URL means its webhook endpoint: `http://127.0.0.1:3000` posts to
+ * `http://127.0.0.1:3000/webhooks/flexport`. Any other path is taken as the endpoint itself.
+ */
+export function webhookUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.pathname !== '/' || parsed.search !== '') return url;
+  return `${parsed.origin}${WEBHOOK_PATH}`;
 }
 
 /** The read API lives beside the webhook endpoint unless told otherwise; a bad --url is reported by validate. */
@@ -100,6 +139,11 @@ function validate(o: SimulationOptions): void {
   integer('--shipments', o.shipments, 1, MAX_SHIPMENTS);
   if (!FORMATS.includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   number('--duplicates', o.duplicates, 0, 10);
+  number('--drop', o.drop, 0, 1);
+  if (o.drop > 0 && !o.serveEventsApi) throw new UsageError('--drop needs the simulated Events API: dropped events are listed there only');
+  integer('--events-api-port', o.eventsApiPort, 0, 65535);
+  if (o.eventsApiToken === '') throw new UsageError('--events-api-token must not be empty');
+  if (o.reconcile && !o.serveEventsApi) throw new UsageError('reconciling needs the simulated Events API (--drop or --events-api-port)');
   number('--rate', o.rate, 0, 100_000);
   integer('--concurrency', o.concurrency, 1, 512);
   integer('--retries', o.retries, 0, 20);

@@ -11,6 +11,7 @@ import { ObservabilityModule } from '@app/observability';
 import { ProcessingModule, ProcessingWorkerModule } from '@app/processing';
 import { PurchaseOrdersModule } from '@app/purchase-orders';
 import { QueueModule } from '@app/queue';
+import { ReconciliationWorkerModule } from '@app/reconciliation';
 
 /** The worker role: every queue consumer, no HTTP. Boot fails if an event category has no consumer. */
 @Module({
@@ -28,6 +29,7 @@ import { QueueModule } from '@app/queue';
     DocumentsModule,
     ContainersModule,
     NotificationsModule,
+    ReconciliationWorkerModule,
   ],
 })
 export class WorkerModule {}

@@ -1,5 +1,5 @@
 import type { BookingFacts } from '@app/flexport';
-import type { ProjectionState } from '@app/processing';
+import type { ProjectionState } from '@app/database';
 import { claim, claimDetails, EventVersion, nextRow } from '@app/versions';
 import type { BookingEntity } from './booking.entity.js';
 

@@ -90,6 +90,34 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'])
   RUN_MIGRATIONS?: string;
+
+  @IsOptional()
+  @IsString()
+  FLEXPORT_API_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  FLEXPORT_API_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  FLEXPORT_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  FLEXPORT_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(7 * 24 * 3600)
+  RECONCILE_INTERVAL_S?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(365 * 24 * 3600)
+  RECONCILE_LOOKBACK_S?: number;
 }
 
 export interface AppConfig {
@@ -110,7 +138,23 @@ export interface AppConfig {
   redisCommandTimeoutMs: number;
   logLevel: string;
   runMigrations: boolean;
+  reconciliation: ReconciliationConfig;
 }
+
+/** How the service authenticates to Flexport's API; null turns reconciliation off. */
+export type FlexportApiCredentials = { kind: 'token'; token: string } | { kind: 'oauth'; clientId: string; clientSecret: string };
+
+export interface ReconciliationConfig {
+  /** True when credentials are configured. */
+  enabled: boolean;
+  /** Base URL of Flexport's API, without a trailing slash. */
+  apiUrl: string;
+  credentials: FlexportApiCredentials | null;
+  intervalS: number;
+  lookbackS: number;
+}
+
+export const DEFAULT_FLEXPORT_API_URL = 'https://api.flexport.com';
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
@@ -154,6 +198,7 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
   if (mode === 'production' && notifyWebhookUrls.length > 0 && !env.NOTIFY_SIGNING_SECRET?.trim()) {
     throw new ConfigurationError('NOTIFY_SIGNING_SECRET is required when NODE_ENV=production and NOTIFY_WEBHOOK_URLS is set');
   }
+  const reconciliation = reconciliationConfig(env, mode);
   return {
     env: mode,
     host: env.HOST ?? '0.0.0.0',
@@ -173,5 +218,57 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
     runMigrations: env.RUN_MIGRATIONS !== 'false',
+    reconciliation,
   };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * The bearer token is sent to FLEXPORT_API_URL's origin and nowhere else, so the URL must be a plain
+ * origin (a path prefix at most) and, in production, encrypted unless it stays on this machine.
+ */
+function flexportApiUrl(raw: string | undefined, mode: AppConfig['env']): string {
+  const value = raw?.trim() || DEFAULT_FLEXPORT_API_URL;
+  const fail = (why: string) => new ConfigurationError(`FLEXPORT_API_URL ${why}: ${value}`);
+  if (!URL.canParse(value)) throw fail('is not a URL');
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail('must be an http(s) URL');
+  if (url.username || url.password || url.search || url.hash) throw fail('must not carry credentials, a query or a fragment');
+  if (mode === 'production' && url.protocol !== 'https:' && !isLoopback(url.hostname)) {
+    throw fail('must be https when NODE_ENV=production (plain http only to a loopback host)');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function reconciliationConfig(env: EnvironmentVariables, mode: AppConfig['env']): ReconciliationConfig {
+  const token = env.FLEXPORT_API_TOKEN?.trim() || null;
+  const clientId = env.FLEXPORT_CLIENT_ID?.trim() || null;
+  const clientSecret = env.FLEXPORT_CLIENT_SECRET?.trim() || null;
+  if ((clientId === null) !== (clientSecret === null)) {
+    const missing = clientId === null ? 'FLEXPORT_CLIENT_ID' : 'FLEXPORT_CLIENT_SECRET';
+    throw new ConfigurationError(`${missing} is missing: FLEXPORT_CLIENT_ID and FLEXPORT_CLIENT_SECRET go together`);
+  }
+  if (token !== null && clientId !== null) {
+    throw new ConfigurationError(
+      'FLEXPORT_API_TOKEN and FLEXPORT_CLIENT_ID/FLEXPORT_CLIENT_SECRET are exclusive: set one way to authenticate',
+    );
+  }
+  const credentials: FlexportApiCredentials | null =
+    token !== null
+      ? { kind: 'token', token }
+      : clientId !== null && clientSecret !== null
+        ? { kind: 'oauth', clientId, clientSecret }
+        : null;
+  const intervalS = env.RECONCILE_INTERVAL_S ?? 3600;
+  const lookbackS = env.RECONCILE_LOOKBACK_S ?? 72 * 3600;
+  if (lookbackS < intervalS) {
+    // Each run covers the last lookback seconds: a shorter lookback than the interval leaves gaps no run lists.
+    throw new ConfigurationError(`RECONCILE_LOOKBACK_S (${lookbackS}) must be at least RECONCILE_INTERVAL_S (${intervalS})`);
+  }
+  return { enabled: credentials !== null, apiUrl: flexportApiUrl(env.FLEXPORT_API_URL, mode), credentials, intervalS, lookbackS };
 }

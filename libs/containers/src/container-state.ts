@@ -1,5 +1,5 @@
 import type { ContainerFacts } from '@app/flexport';
-import type { ProjectionState } from '@app/processing';
+import type { ProjectionState } from '@app/database';
 import { claim, EventVersion, nextRow } from '@app/versions';
 import type { ContainerEntity } from './container.entity.js';
 

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Location } from '@app/flexport';
-import { ProjectionEntity } from '@app/processing';
+import { ProjectionEntity } from '@app/database';
 
 export type ContainerStatus = 'loaded' | 'unloaded';
 

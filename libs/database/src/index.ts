@@ -4,3 +4,4 @@ export * from './entity-files.js';
 export * from './migrate.js';
 export * from './migrations/index.js';
 export * from './sql.js';
+export * from './projection.entity.js';

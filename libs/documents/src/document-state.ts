@@ -1,5 +1,5 @@
 import type { DocumentFacts } from '@app/flexport';
-import type { ProjectionState } from '@app/processing';
+import type { ProjectionState } from '@app/database';
 import { claim, EventVersion, nextRow } from '@app/versions';
 import type { DocumentEntity } from './document.entity.js';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { ProjectionEntity } from '@app/processing';
+import { ProjectionEntity } from '@app/database';
 
 /** Projection of document events; `memo`, `archivedAt` and `uploadedAt` come from v2 `/document` resources. */
 @Entity({ name: 'documents' })

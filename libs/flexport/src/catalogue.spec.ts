@@ -51,7 +51,7 @@ describe('event catalogue', () => {
     expect(catalogueRank('container_free_time_expired')).toBeGreaterThan(catalogueRank('container_free_time_expiring'));
   });
 
-  it('holds the required v2 mapping of FLEXPORT-EVENTS.md', () => {
+  it('holds the required mapping of Flexport v2 types onto canonical names', () => {
     const required: Array<[string, EventCategory, string]> = [
       ['/shipment_leg#departed', EventCategory.Milestone, 'departed'],
       ['/shipment_leg#arrived', EventCategory.Milestone, 'arrived'],

@@ -28,8 +28,20 @@ export function parseEnvelope(raw: Buffer): EnvelopeParseResult {
   } catch {
     return { ok: false, reason: 'body is not valid JSON' };
   }
+  return checkEnvelope(parsed, raw);
+}
+
+/**
+ * A value parsed elsewhere (an event Flexport's Events API listed) read with the same checks as a
+ * webhook body. Without the raw bytes to rule it out, every string is checked.
+ */
+export function readEnvelope(value: unknown): EnvelopeParseResult {
+  return checkEnvelope(value, null);
+}
+
+function checkEnvelope(parsed: unknown, raw: Buffer | null): EnvelopeParseResult {
   if (!isPlainObject(parsed)) return { ok: false, reason: 'body is not a JSON object' };
-  const unstorable = mayBeUnstorable(raw) ? unstorableReason(parsed) : null;
+  const unstorable = raw === null || mayBeUnstorable(raw) ? unstorableReason(parsed) : null;
   if (unstorable) return { ok: false, reason: unstorable };
   const { type } = parsed;
   if (typeof type !== 'string' || type.trim() === '') return { ok: false, reason: 'event has no string type' };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { EventCategory } from './catalogue.js';
-import { deriveEventId, Envelope, parseEnvelope } from './envelope.js';
+import { deriveEventId, Envelope, parseEnvelope, readEnvelope } from './envelope.js';
 import { eventShipmentId } from './event-references.js';
 import { InvalidEventError } from './invalid-event.error.js';
 import { classifyEnvelope, normalizeEvent } from './normalize.js';
@@ -376,6 +376,19 @@ describe('parseEnvelope quarantines bodies that could not be kept as events', ()
     expect(parse(text)).toEqual({ ok: false, reason: 'body holds text that cannot be stored (NUL or unpaired surrogate)' });
   });
 
+  it('checks a value parsed elsewhere (a listed event) as it checks a body', () => {
+    expect(readEnvelope({ type: 'x', data: { note: 'a\u0000b' } })).toEqual({
+      ok: false,
+      reason: 'body holds text that cannot be stored (NUL or unpaired surrogate)',
+    });
+    expect(readEnvelope([{ type: 'x' }])).toEqual({ ok: false, reason: 'body is not a JSON object' });
+    expect(readEnvelope({ id: 7 })).toEqual({ ok: false, reason: 'event has no string type' });
+    expect(readEnvelope({ id: 7, type: '/shipment_leg#departed' })).toEqual({
+      ok: true,
+      envelope: { id: 7, type: '/shipment_leg#departed' },
+    });
+  });
+
   it('keeps paired surrogates (emoji) and other unicode', () => {
     expect(parse('{"type":"x","data":{"note":"\\ud83d\\udea2 Ω"}}').ok).toBe(true);
   });
@@ -401,6 +414,7 @@ describe('parseEnvelope quarantines bodies that could not be kept as events', ()
         const depth = 2 + levels + (Object.values(data).some(Array.isArray) ? 1 : 0);
         const expectedOk = !unstorable(data) && depth <= 64;
         expect(parseEnvelope(raw).ok).toBe(expectedOk);
+        expect(readEnvelope(JSON.parse(raw.toString('utf8'))).ok).toBe(expectedOk);
       }),
       { numRuns: 500 },
     );

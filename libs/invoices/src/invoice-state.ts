@@ -1,5 +1,5 @@
 import type { InvoiceFacts, Money } from '@app/flexport';
-import type { ProjectionState } from '@app/processing';
+import type { ProjectionState } from '@app/database';
 import { claim, claimField, EventVersion, nextRow } from '@app/versions';
 import type { InvoiceEntity } from './invoice.entity.js';
 

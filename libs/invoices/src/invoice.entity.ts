@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { ProjectionEntity } from '@app/processing';
+import { ProjectionEntity } from '@app/database';
 
 export type InvoiceKind = 'invoice' | 'freight_invoice';
 

@@ -1,6 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { MILESTONE_LISTENER } from '@app/milestones';
 import { NotificationDeliveriesService } from './notification-deliveries.service.js';
+import { NotificationDeliveryEntity } from './notification-delivery.entity.js';
+import { NotificationOutboxEntity } from './notification-outbox.entity.js';
 import { NotificationOutboxListener } from './notification-outbox.listener.js';
 import {
   NOTIFICATION_JOB_OPTIONS,
@@ -14,6 +17,7 @@ import { NotifierService } from './notifier.service.js';
 import { OutboxCommitSignal } from './outbox-commit.signal.js';
 
 const jobPolicy = { provide: NOTIFICATION_JOB_POLICY, useValue: NOTIFICATION_JOB_OPTIONS };
+const entities = TypeOrmModule.forFeature([NotificationOutboxEntity, NotificationDeliveryEntity]);
 
 /**
  * Worker role only: writes the outbox (as MILESTONE_LISTENER, hence global: MilestonesHandler
@@ -22,6 +26,7 @@ const jobPolicy = { provide: NOTIFICATION_JOB_POLICY, useValue: NOTIFICATION_JOB
  */
 @Global()
 @Module({
+  imports: [entities],
   providers: [
     jobPolicy,
     { provide: NOTIFICATION_RELAY_POLICY, useValue: NOTIFICATION_RELAY_OPTIONS },
@@ -39,6 +44,7 @@ export class NotificationsModule {}
 
 /** For the API process: list and replay deliveries, no consumer. Needs DatabaseModule and QueueModule. */
 @Module({
+  imports: [entities],
   providers: [jobPolicy, NotificationDeliveriesService],
   exports: [NotificationDeliveriesService],
 })

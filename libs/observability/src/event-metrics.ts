@@ -11,9 +11,11 @@ import {
   histogramFields,
   IGNORED_TYPES_FIELD,
   LatencyHistogram,
+  gaugeField,
   MAX_IGNORED_TYPES,
   metricsKey,
   OTHER_TYPE,
+  ServiceGauge,
 } from './metric-store.js';
 
 /** How often the increments gathered in this process are added to the shared hash. */
@@ -31,6 +33,7 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
   private pending = new Map<string, number>();
   /** Ignored events by type field; added through ADD_IGNORED_TYPES_SCRIPT, which caps the labels. */
   private ignored = new Map<string, number>();
+  private pendingGauges = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -43,6 +46,11 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
 
   count(counter: EventCounter, label: string, by = 1): void {
     this.add(counterField(counter, label), by);
+  }
+
+  /** Sets a gauge for every process to see (the latest write wins), with the next flush. */
+  set(gauge: ServiceGauge, value: number): void {
+    this.pendingGauges.set(gaugeField(gauge), value);
   }
 
   onRun(report: EventRunReport): void {
@@ -68,11 +76,13 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
 
   /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
   async flush(): Promise<void> {
-    if ((this.pending.size === 0 && this.ignored.size === 0) || this.redis.status !== 'ready') return;
+    if ((this.pending.size === 0 && this.ignored.size === 0 && this.pendingGauges.size === 0) || this.redis.status !== 'ready') return;
     const batch = this.pending;
     const ignored = this.ignored;
+    const gauges = this.pendingGauges;
     this.pending = new Map();
     this.ignored = new Map();
+    this.pendingGauges = new Map();
     const pipeline = this.redis.pipeline();
     for (const [field, by] of batch) {
       if (field.endsWith('|sum')) pipeline.hincrbyfloat(this.key, field, by);
@@ -83,12 +93,14 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
       const other = counterField(EventCounter.Ignored, OTHER_TYPE);
       pipeline.eval(ADD_IGNORED_TYPES_SCRIPT, 1, this.key, MAX_IGNORED_TYPES, IGNORED_TYPES_FIELD, other, ...pairs);
     }
+    for (const [field, value] of gauges) pipeline.hset(this.key, field, value);
     try {
       const results = await pipeline.exec();
       if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');
     } catch {
       for (const [field, by] of batch) this.add(field, by);
       for (const [field, by] of ignored) this.ignored.set(field, (this.ignored.get(field) ?? 0) + by);
+      for (const [field, value] of gauges) if (!this.pendingGauges.has(field)) this.pendingGauges.set(field, value);
     }
   }
 

@@ -62,6 +62,16 @@ describe('secretValues and scrubSecretValues', () => {
     expect(values).not.toContain('short');
   });
 
+  it("lists Flexport's API token and client secret, whichever is configured", () => {
+    const withToken = loadAppConfig({ NODE_ENV: 'test', FLEXPORT_API_TOKEN: 'flexport-api-key-1' }, { warn: () => undefined } as never);
+    const withOAuth = loadAppConfig(
+      { NODE_ENV: 'test', FLEXPORT_CLIENT_ID: 'client-id', FLEXPORT_CLIENT_SECRET: 'flexport-client-secret-1' },
+      { warn: () => undefined } as never,
+    );
+    expect(secretValues(withToken)).toContain('flexport-api-key-1');
+    expect(secretValues(withOAuth)).toContain('flexport-client-secret-1');
+  });
+
   it('replaces them wherever they appear in a serialised line', () => {
     const line = JSON.stringify({ msg: 'oops api-token-value-1', detail: 'whsec_"quoted"_secret' });
     const scrubbed = scrubSecretValues(line, secretValues(config));

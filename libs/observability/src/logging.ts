@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import type { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -57,6 +57,9 @@ export function secretValues(config: AppConfig): string[] {
   add(config.apiToken);
   add(config.adminPassword);
   add(config.notifySigningSecret);
+  const flexport = config.reconciliation.credentials;
+  if (flexport?.kind === 'token') add(flexport.token);
+  if (flexport?.kind === 'oauth') add(flexport.clientSecret);
   for (const url of [config.databaseUrl, config.redisUrl]) {
     try {
       add(decodeURIComponent(new URL(url).password));
@@ -102,15 +105,20 @@ const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
  * serialisers that copy only harmless headers, redaction by key name at any depth, and a last pass
  * over every serialised line that replaces the configured secret values.
  */
-export function buildLoggerParams(config: AppConfig, role: string): Params {
+/** A route that writes its own log line, which the request logger skips. */
+export interface SelfLoggedRoute {
+  method: RequestMethod;
+  path: string;
+}
+
+export function buildLoggerParams(config: AppConfig, role: string, selfLoggedRoutes: SelfLoggedRoute[] = []): Params {
   const secrets = secretValues(config);
   return {
     // nestjs-pino's default route, `{/*splat}`, matches nothing under @nestjs/platform-fastify 12.5 (middie);
     // `*` reaches every request, Bull Board's and 404s included.
     forRoutes: ['*'],
-    // The webhook route writes its own single line (webhook.route.ts, refused-webhook.handler.ts):
-    // per-request HTTP logging cost a third of the intake's CPU.
-    exclude: [{ method: RequestMethod.POST, path: 'webhooks/flexport' }],
+    // Routes that write their own single line (the webhook: per-request HTTP logging cost a third of the intake's CPU).
+    exclude: selfLoggedRoutes,
     pinoHttp: [
       {
         level: config.logLevel,

@@ -2,10 +2,12 @@ import {
   bucketIndex,
   counterField,
   EventCounter,
+  gaugeField,
   histogramFields,
   LATENCY_BUCKETS_SECONDS,
   LatencyHistogram,
   parseMetricsHash,
+  ServiceGauge,
 } from './metric-store.js';
 
 describe('the Redis metrics hash', () => {
@@ -46,5 +48,10 @@ describe('the Redis metrics hash', () => {
   it('reads back a counter label that holds the separator, as an event type may', () => {
     const snapshot = parseMetricsHash({ [counterField(EventCounter.Ignored, '/a|b#c')]: '2', 'n|ignored_types': '1' });
     expect(snapshot.counters.get(EventCounter.Ignored)).toEqual(new Map([['/a|b#c', 2]]));
+  });
+
+  it('reads gauges back as set, and skips unknown ones', () => {
+    const snapshot = parseMetricsHash({ [gaugeField(ServiceGauge.ReconcileLastSuccess)]: '1772323200.5', 'g|not_a_gauge': '1' });
+    expect(snapshot.gauges).toEqual(new Map([[ServiceGauge.ReconcileLastSuccess, 1772323200.5]]));
   });
 });

@@ -26,6 +26,20 @@ export enum EventCounter {
   Redelivered = 'redelivered',
   /** Events kept as `ignored` (a type the catalogue does not map), by type: at most MAX_IGNORED_TYPES types, the rest `other`. */
   Ignored = 'ignored',
+  /** Reconciliation runs that ended, by result (succeeded / failed). */
+  ReconcileRuns = 'reconcile_runs',
+  /** Failed reconciliation runs, by reason. */
+  ReconcileFailures = 'reconcile_failures',
+  /** Events Flexport's Events API listed to reconciliation runs, by category. */
+  ReconcileListed = 'reconcile_listed',
+  /** Listed events the service did not have, queued by a reconciliation run, by category. */
+  ReconcileMissing = 'reconcile_missing',
+}
+
+/** Values that are set, not added to: the latest write wins. */
+export enum ServiceGauge {
+  /** Unix time (seconds) a reconciliation run last succeeded. */
+  ReconcileLastSuccess = 'reconcile_last_success',
 }
 
 /**
@@ -69,6 +83,7 @@ export enum LatencyHistogram {
 export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] as const;
 
 export const counterField = (counter: EventCounter, label: string): string => `c|${counter}|${label}`;
+export const gaugeField = (gauge: ServiceGauge): string => `g|${gauge}`;
 
 export function bucketIndex(seconds: number): number {
   const index = LATENCY_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
@@ -91,6 +106,7 @@ export interface HistogramSnapshot {
 export interface MetricsSnapshot {
   counters: Map<EventCounter, Map<string, number>>;
   histograms: Map<LatencyHistogram, Map<string, HistogramSnapshot>>;
+  gauges: Map<ServiceGauge, number>;
 }
 
 /** Reads the hash (HGETALL) back into counters and cumulative histograms; unknown fields are skipped. */
@@ -99,6 +115,8 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
   const histograms = new Map<LatencyHistogram, Map<string, HistogramSnapshot>>();
   const counterNames = new Set<string>(Object.values(EventCounter));
   const histogramNames = new Set<string>(Object.values(LatencyHistogram));
+  const gauges = new Map<ServiceGauge, number>();
+  const gaugeNames = new Set<string>(Object.values(ServiceGauge));
   for (const [field, raw] of Object.entries(hash)) {
     const value = Number(raw);
     if (!Number.isFinite(value)) continue;
@@ -108,6 +126,8 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
       if (!counters.has(counter)) counters.set(counter, new Map());
       // A label (an event type) may itself hold `|`.
       counters.get(counter)!.set(parts.slice(2).join('|'), value);
+    } else if (parts[0] === 'g' && parts.length === 2 && gaugeNames.has(parts[1])) {
+      gauges.set(parts[1] as ServiceGauge, value);
     } else if (parts[0] === 'h' && parts.length === 4 && histogramNames.has(parts[1])) {
       const histogram = parts[1] as LatencyHistogram;
       if (!histograms.has(histogram)) histograms.set(histogram, new Map());
@@ -127,5 +147,5 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
       for (let i = 1; i < entry.buckets.length; i++) entry.buckets[i] += entry.buckets[i - 1];
     }
   }
-  return { counters, histograms };
+  return { counters, histograms, gauges };
 }

@@ -4,7 +4,7 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import type { TypedConfigService } from '@app/config';
 import { PIPELINE_OBSERVER } from '@app/processing';
 import { EventMetrics } from './event-metrics.js';
-import { buildLoggerParams } from './logging.js';
+import { buildLoggerParams, SelfLoggedRoute } from './logging.js';
 
 /**
  * Structured logs (nestjs-pino) and the service's metrics recorder, for either role. Import it once,
@@ -14,13 +14,14 @@ import { buildLoggerParams } from './logging.js';
 @Global()
 @Module({})
 export class ObservabilityModule {
-  static forRole(role: 'api' | 'worker'): DynamicModule {
+  /** `selfLoggedRoutes`: routes that write their own log line, which the request logger skips. */
+  static forRole(role: 'api' | 'worker', selfLoggedRoutes: SelfLoggedRoute[] = []): DynamicModule {
     return {
       module: ObservabilityModule,
       imports: [
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: TypedConfigService) => buildLoggerParams(config.get('app', { infer: true }), role),
+          useFactory: (config: TypedConfigService) => buildLoggerParams(config.get('app', { infer: true }), role, selfLoggedRoutes),
         }),
       ],
       providers: [EventMetrics, { provide: PIPELINE_OBSERVER, useExisting: EventMetrics }],

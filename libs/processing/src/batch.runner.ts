@@ -72,7 +72,12 @@ export class BatchRunner {
       const candidates = new Map<string, PendingEvent>();
       for (const pending of batch) if (!candidates.has(pending.event.eventId)) candidates.set(pending.event.eventId, pending);
       const claims = this.store.prepareClaims(
-        [...candidates.values()].map((pending) => ({ event: pending.event, payload: pending.input.envelope, status: outcomeOf(pending) })),
+        [...candidates.values()].map((pending) => ({
+          event: pending.event,
+          payload: pending.input.envelope,
+          source: pending.record.source,
+          status: outcomeOf(pending),
+        })),
       );
       outcomes = await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims));
       this.logger.debug({ msg: 'batch committed', events: batch.length, durationMs: Math.round(performance.now() - started) });

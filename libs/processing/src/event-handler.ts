@@ -7,11 +7,12 @@ import type { NormalizedEvent } from '@app/flexport';
  * exactly once. It must give the same final state whatever order events arrive in (see
  * @app/versions), lock what it reads-then-writes (concurrent workers), and throw InvalidEventError
  * for events that can never apply; any other error is treated as transient and retried.
- * It writes only its own `projections`: batch transactions run several handlers one after another,
- * and a table written by two handlers would break the lock order that keeps them free of deadlocks.
+ * The tables it writes are its own (its `projections`, and a listener's rows it writes under its
+ * locks): batch transactions run several handlers one after another, and a table written by two
+ * handlers would break the lock order that keeps them free of deadlocks.
  */
 export interface EventHandler {
-  /** The tables this handler alone writes, all derived from the event log: what a rebuild recomputes. */
+  /** The tables derived from the event log that this handler keeps: what a rebuild empties and recomputes. */
   readonly projections: readonly EntityTarget<ObjectLiteral>[];
   apply(manager: EntityManager, event: NormalizedEvent): Promise<void>;
   /**

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { EventSource } from '@app/queue';
 
 export const EVENT_STATUSES = ['queued', 'processed', 'ignored', 'failed', 'dead'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -6,6 +7,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 /** Every event the workers have seen, forever: the durable guard against applying an event twice. */
 @Entity({ name: 'event_log' })
 @Check('chk_event_log_status', `"status" IN ('queued', 'processed', 'ignored', 'failed', 'dead')`)
+@Check('chk_event_log_source', `"source" IN ('webhook', 'reconcile')`)
 @Index('idx_event_log_status_received', ['status', 'receivedAt', 'eventId'])
 @Index('idx_event_log_type_received', ['type', 'receivedAt', 'eventId'])
 @Index('idx_event_log_received', ['receivedAt', 'eventId'])
@@ -50,6 +52,10 @@ export class EventLogEntity {
 
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;
+
+  /** How the event reached the service: a webhook, or a reconciliation run that found it missing. */
+  @Column({ type: 'text', default: 'webhook' })
+  source: EventSource;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type Envelope, eventShipmentId, type NormalizedEvent } from '@app/flexport';
 import { lockOrder, queryRows } from '@app/database';
-import type { QuarantineJobData } from '@app/queue';
+import type { EventSource, QuarantineJobData } from '@app/queue';
 import type { DeadLetterReason } from './dead-letter.entity.js';
 import type { EventStatus } from './event-log.entity.js';
+import type { StoredEvent } from './event-replay.queries.js';
 import { errorMessage, EventRecord } from './event-record.js';
 
 export interface ClaimedEvent {
@@ -19,6 +20,7 @@ export interface BatchClaim {
   event: NormalizedEvent;
   /** The envelope, as the event log keeps it. */
   payload: Envelope;
+  source: EventSource;
   status: 'processed' | 'ignored';
 }
 
@@ -46,8 +48,8 @@ export class EventLogStore {
   async claim(manager: EntityManager, record: EventRecord): Promise<ClaimedEvent> {
     const inserted = await queryRows<{ status: EventStatus }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'queued')
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'queued')
        ON CONFLICT (event_id) DO NOTHING
        RETURNING status`,
       [
@@ -59,6 +61,7 @@ export class EventLogStore {
         record.receivedAt,
         record.shipmentId,
         JSON.stringify(record.payload),
+        record.source,
       ],
     );
     if (inserted.length > 0) return { status: 'queued', inserted: true };
@@ -74,7 +77,7 @@ export class EventLogStore {
     const byId = new Map(claims.map((claim) => [claim.event.eventId, claim]));
     const ids = lockOrder(byId.keys());
     const rows = ids.map((id) => {
-      const { event, status, payload } = byId.get(id) as BatchClaim;
+      const { event, status, payload, source } = byId.get(id) as BatchClaim;
       return {
         event_id: event.eventId,
         type: event.type,
@@ -84,6 +87,7 @@ export class EventLogStore {
         received_at: event.receivedAt,
         shipment_id: eventShipmentId(payload),
         payload,
+        source,
         status,
       };
     });
@@ -101,8 +105,8 @@ export class EventLogStore {
   async claimMany(manager: EntityManager, { ids, rows }: PreparedClaims): Promise<Map<string, ClaimedEvent>> {
     const inserted = await queryRows<{ event_id: string }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, status, attempts, processed_at)
-       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.shipment_id, r.payload, r.status, 1, now()
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status, attempts, processed_at)
+       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.shipment_id, r.payload, r.source, r.status, 1, now()
          FROM jsonb_populate_recordset(NULL::event_log, $1::jsonb) WITH ORDINALITY AS r
         ORDER BY r.ordinality
        ON CONFLICT (event_id) DO UPDATE SET status = event_log.status WHERE false
@@ -179,8 +183,8 @@ export class EventLogStore {
   async recordFailure(manager: EntityManager, record: EventRecord, error: unknown): Promise<void> {
     await queryRows(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, status, attempts, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'failed', 1, $9)
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $10, 'failed', 1, $9)
        ON CONFLICT (event_id) DO UPDATE
           SET status = 'failed', attempts = event_log.attempts + 1, last_error = EXCLUDED.last_error, updated_at = now()
         WHERE event_log.status <> 'processed'`,
@@ -194,6 +198,7 @@ export class EventLogStore {
         record.shipmentId,
         JSON.stringify(record.payload),
         errorMessage(error),
+        record.source,
       ],
     );
   }
@@ -244,5 +249,34 @@ export class EventLogStore {
       [data.reason, data.receivedAt, body, data.contentType, sha256],
     );
     return inserted.length > 0;
+  }
+
+  /**
+   * Prepares a replay through the queue: a dead, ignored or failed event goes back to `queued`, which the
+   * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
+   */
+  async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
+    const [row] = await queryRows<{ payload: Envelope; received_at: Date; previous: EventStatus }>(
+      manager,
+      `UPDATE event_log AS e
+          SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,
+              updated_at = now()
+         FROM (SELECT event_id, status FROM event_log WHERE event_id = $1 FOR UPDATE) AS old
+        WHERE e.event_id = old.event_id
+        RETURNING e.payload, e.received_at, old.status AS previous`,
+      [eventId],
+    );
+    if (!row) return null;
+    await this.countReplay(manager, eventId);
+    return { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.previous };
+  }
+
+  async countReplay(manager: EntityManager, eventId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
+        WHERE event_id = $1`,
+      [eventId],
+    );
   }
 }

@@ -37,13 +37,13 @@ export class EventPipeline {
 
   /** For queue processors. An invalid event is dead-lettered and the job failed with UnrecoverableError. */
   async process(job: Job<EventJobData>): Promise<ProcessOutcome> {
-    const { eventId, envelope, receivedAt } = job.data ?? {};
+    const { eventId, envelope, receivedAt, source } = job.data ?? {};
     if (typeof eventId !== 'string' || !isPlainObject(envelope) || typeof envelope.type !== 'string' || typeof receivedAt !== 'string') {
       throw new UnrecoverableError(`job ${job.id} is not an event job`);
     }
     const attempt = job.attemptsMade + 1;
     const outcome = await this.submit(
-      { eventId, envelope, receivedAt },
+      { eventId, envelope, receivedAt, source: source === 'reconcile' ? source : 'webhook' },
       { attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1), replay: false },
     );
     if (outcome === 'dead') throw new UnrecoverableError(`event ${eventId} is dead-lettered: it can never apply`);
@@ -63,7 +63,7 @@ export class EventPipeline {
       // Without its domain module this process cannot apply the event: say so, and leave it as it is.
       throw new NoHandlerError(category);
     }
-    if (stored.status !== 'processed') await this.replays.countReplay(this.dataSource.manager, eventId);
+    if (stored.status !== 'processed') await this.store.countReplay(this.dataSource.manager, eventId);
     return this.single.run(stored, { attempt: 1, finalAttempt: true, replay: true });
   }
 
@@ -73,7 +73,7 @@ export class EventPipeline {
    * `CATEGORY_QUEUES[data.category]`. A processed event stays processed; its job is a no-op.
    */
   async prepareReplay(eventId: string): Promise<{ data: EventJobData; previousStatus: EventStatus } | null> {
-    const stored = await this.dataSource.transaction((manager) => this.replays.markForReplay(manager, eventId));
+    const stored = await this.dataSource.transaction((manager) => this.store.markForReplay(manager, eventId));
     if (!stored) return null;
     const record = eventRecord(stored.eventId, stored.envelope, stored.receivedAt);
     return {
@@ -117,6 +117,7 @@ export class EventPipeline {
       receivedAt,
       shipmentId: eventShipmentId(input.envelope),
       payload: input.envelope,
+      source: input.source ?? 'webhook',
     };
     const owner: EventHandler | null | undefined = category === EventCategory.Unknown ? null : this.registry.resolve(category);
     if (owner === undefined) return this.single.run(input, context, started);

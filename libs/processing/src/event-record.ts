@@ -1,4 +1,5 @@
 import { classifyEnvelope, Envelope, EventCategory, eventShipmentId, resolveOccurredAt } from '@app/flexport';
+import type { EventSource } from '@app/queue';
 
 /** What the event log records of an event before (or without) its data being validated. */
 export interface EventRecord {
@@ -11,6 +12,7 @@ export interface EventRecord {
   /** The shipment the event names, whatever its type (eventShipmentId): its timeline. */
   shipmentId: string | null;
   payload: Envelope;
+  source: EventSource;
 }
 
 const MAX_ERROR_LENGTH = 2000;
@@ -21,7 +23,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Classifies with today's catalogue; the date is best effort (an unreadable one is the dead letter's reason). */
-export function eventRecord(eventId: string, envelope: Envelope, receivedAt: string): EventRecord {
+export function eventRecord(eventId: string, envelope: Envelope, receivedAt: string, source: EventSource = 'webhook'): EventRecord {
   const { type, category, name } = classifyEnvelope(envelope, eventId);
   let occurredAt: string | null;
   try {
@@ -29,5 +31,5 @@ export function eventRecord(eventId: string, envelope: Envelope, receivedAt: str
   } catch {
     occurredAt = null;
   }
-  return { eventId, type, category, name, occurredAt, receivedAt, shipmentId: eventShipmentId(envelope), payload: envelope };
+  return { eventId, type, category, name, occurredAt, receivedAt, shipmentId: eventShipmentId(envelope), payload: envelope, source };
 }

@@ -16,7 +16,7 @@ export interface StoredEvent {
   status: EventStatus;
 }
 
-/** The event log read back for replays: one stored event, or the events a bulk replay selects. */
+/** The event log read back for replays: one stored event, or the events a bulk replay selects. Reads only. */
 @Injectable()
 export class EventReplayQueries {
   /** The stored event, as the intake queued it. */
@@ -27,26 +27,6 @@ export class EventReplayQueries {
       [eventId],
     );
     return row ? { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.status } : null;
-  }
-
-  /**
-   * Prepares a replay through the queue: a dead, ignored or failed event goes back to `queued`, which the
-   * pipeline runs again; a processed one stays processed (its replay is a no-op). Bumps the dead letter's count.
-   */
-  async markForReplay(manager: EntityManager, eventId: string): Promise<StoredEvent | null> {
-    const [row] = await queryRows<{ payload: Envelope; received_at: Date; previous: EventStatus }>(
-      manager,
-      `UPDATE event_log AS e
-          SET status = CASE WHEN e.status IN ('dead', 'ignored', 'failed') THEN 'queued' ELSE e.status END,
-              updated_at = now()
-         FROM (SELECT event_id, status FROM event_log WHERE event_id = $1 FOR UPDATE) AS old
-        WHERE e.event_id = old.event_id
-        RETURNING e.payload, e.received_at, old.status AS previous`,
-      [eventId],
-    );
-    if (!row) return null;
-    await this.countReplay(manager, eventId);
-    return { eventId, envelope: row.payload, receivedAt: row.received_at.toISOString(), status: row.previous };
   }
 
   /**
@@ -78,14 +58,5 @@ export class EventReplayQueries {
       ],
     );
     return rows.map((row) => ({ eventId: row.event_id, occurredAt: row.occurred_at?.toISOString() ?? null }));
-  }
-
-  async countReplay(manager: EntityManager, eventId: string): Promise<void> {
-    await queryRows(
-      manager,
-      `UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
-        WHERE event_id = $1`,
-      [eventId],
-    );
   }
 }

@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { EventCategory, InvalidEventError, type Envelope } from '@app/flexport';
+import type { EventSource } from '@app/queue';
 import type { EventStatus } from './event-log.entity.js';
 
 /** One event to run: as the intake queued it, or as the event log stored it. */
@@ -7,6 +8,8 @@ export interface EventInput {
   eventId: string;
   envelope: Envelope;
   receivedAt: string;
+  /** Written with the event's log row; absent: webhook. */
+  source?: EventSource;
 }
 
 export interface RunContext {

@@ -37,7 +37,9 @@ export class HandlerRegistry {
     const handlers = new Map<EventCategory, EventHandler>();
     for (const wrapper of this.discovery.getProviders({ metadataKey: EventHandlerMetadata.KEY })) {
       const categories = this.discovery.getMetadataByDecorator(EventHandlerMetadata, wrapper) ?? [];
-      const instance = wrapper.instance as EventHandler;
+      const instance = wrapper.instance as EventHandler | undefined;
+      // One instance serves every event: a request-scoped or transient handler cannot be one.
+      if (!wrapper.isDependencyTreeStatic() || !instance) throw new Error(`event handler ${wrapper.name} must be a singleton provider`);
       for (const category of categories) {
         const current = handlers.get(category);
         if (current && current !== instance) {

@@ -15,7 +15,6 @@ export * from './process-outcome.js';
 export * from './processing.module.js';
 export * from './processing-worker.module.js';
 export * from './projection-rows.js';
-export * from './projection.entity.js';
 export * from './projection.handler.js';
 export * from './quarantine.processor.js';
 export * from './unknown-events.processor.js';

@@ -14,20 +14,6 @@ export interface RowChange<E> {
 }
 
 /**
- * Applies an event to the projection rows `keys` (the values of the primary-key property `keyProperty`)
- * without losing a concurrent update. See applyChangesToRows.
- */
-export async function applyToRows<E extends ObjectLiteral>(
-  manager: EntityManager,
-  target: EntityTarget<E>,
-  keyProperty: keyof E & string,
-  keys: readonly string[],
-  reduce: RowReducer<E>,
-): Promise<void> {
-  await applyChangesToRows(manager, target, keyProperty, [{ keys, reduce }]);
-}
-
-/**
  * Applies the changes of many events, in the order given, to a projection in at most three statements:
  * one INSERT walks every key in lockOrder, inserting the rows that do not exist yet (as the first
  * change to touch them makes them) and locking the others (ON CONFLICT DO UPDATE … WHERE false locks

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { EventFacts, InvalidEventError, NormalizedEvent } from '@app/flexport';
+import { EventCategory, EventFacts, InvalidEventError, NormalizedEvent } from '@app/flexport';
 import { EventVersion, versionOf } from '@app/versions';
 import type { EventHandler } from './event-handler.js';
 import { handledCategories } from './handles-events.decorator.js';
-import type { ProjectionEntity } from './projection.entity.js';
+import type { ProjectionEntity } from '@app/database';
 import { applyChangesToRows, RowChange } from './projection-rows.js';
 
 /**
@@ -13,12 +13,14 @@ import { applyChangesToRows, RowChange } from './projection-rows.js';
  */
 export abstract class ProjectionHandler<E extends ProjectionEntity, F extends EventFacts> implements EventHandler {
   readonly projections: readonly (new () => E)[];
+  private readonly categories: readonly EventCategory[];
 
   protected constructor(
     private readonly entity: new () => E,
     private readonly key: keyof E & string,
   ) {
     this.projections = [entity];
+    this.categories = handledCategories(this);
   }
 
   protected abstract change(facts: F, version: EventVersion): RowChange<E>;
@@ -38,7 +40,7 @@ export abstract class ProjectionHandler<E extends ProjectionEntity, F extends Ev
 
   private changeOf(event: NormalizedEvent): RowChange<E> {
     const { facts } = event;
-    if (!handledCategories(this).includes(facts.category)) {
+    if (!this.categories.includes(facts.category)) {
       throw new InvalidEventError(`${this.constructor.name} cannot apply a ${facts.category} event`);
     }
     return this.change(facts as F, versionOf(event));

@@ -29,7 +29,7 @@ export class SingleEventRunner {
   ) {}
 
   async run(input: EventInput, context: RunContext, started = performance.now()): Promise<ProcessOutcome> {
-    const record = eventRecord(input.eventId, input.envelope, input.receivedAt);
+    const record = eventRecord(input.eventId, input.envelope, input.receivedAt, input.source);
     let outcome: ProcessOutcome;
     try {
       outcome = await this.dataSource.transaction((manager) => this.applyOnce(manager, record, input, context));

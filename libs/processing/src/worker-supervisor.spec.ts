@@ -39,9 +39,13 @@ describe('WorkerSupervisor concurrency', () => {
     expect(concurrency.get(QueueName.UnknownEvents)).toBe(128);
     expect(concurrency.get(QueueName.Notifications)).toBe(OTHER_QUEUES_MAX_CONCURRENCY);
     expect(concurrency.get(QueueName.Quarantine)).toBe(OTHER_QUEUES_MAX_CONCURRENCY);
+    expect(concurrency.get(QueueName.Reconcile)).toBe(1);
   });
 
-  it('a low WORKER_CONCURRENCY applies to every queue', () => {
-    expect(new Set(supervise(4).values())).toEqual(new Set([4]));
+  it('a low WORKER_CONCURRENCY applies to every queue but those that take one job at a time', () => {
+    const concurrency = supervise(4);
+    expect(concurrency.get(QueueName.Reconcile)).toBe(1);
+    concurrency.delete(QueueName.Reconcile);
+    expect(new Set(concurrency.values())).toEqual(new Set([4]));
   });
 });

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { DiscoveryService } from '@nestjs/core';
 import type { TypedConfigService } from '@app/config';
 import { EventCategory } from '@app/flexport';
-import { batchWritesPerTurn, CATEGORY_QUEUES, EVENT_QUEUES, QueueName } from '@app/queue';
+import { batchWritesPerTurn, CATEGORY_QUEUES, EVENT_QUEUES, QueueName, SINGLE_JOB_QUEUES } from '@app/queue';
 import { HandlerRegistry } from './handler-registry.js';
 
 /**
@@ -43,14 +43,17 @@ export class WorkerSupervisor implements OnApplicationBootstrap, BeforeApplicati
     for (const [category, queue] of Object.entries(CATEGORY_QUEUES) as [EventCategory, QueueName][]) {
       if (!consumed.has(queue)) problems.push(`no consumer on queue ${queue} (category ${category})`);
     }
-    if (!consumed.has(QueueName.Quarantine)) problems.push(`no consumer on queue ${QueueName.Quarantine}`);
+    for (const queue of [QueueName.Quarantine, QueueName.Reconcile]) {
+      if (!consumed.has(queue)) problems.push(`no consumer on queue ${queue}`);
+    }
     if (problems.length > 0) throw new MissingConsumerError(`worker cannot start: ${problems.join('; ')}`);
 
     const { workerConcurrency } = this.config.get('app', { infer: true });
     const otherConcurrency = Math.min(workerConcurrency, OTHER_QUEUES_MAX_CONCURRENCY);
     const eventQueues = new Set<string>(EVENT_QUEUES);
     for (const host of hosts) {
-      host.worker.concurrency = eventQueues.has(host.worker.name) ? workerConcurrency : otherConcurrency;
+      const name = host.worker.name as QueueName;
+      host.worker.concurrency = eventQueues.has(name) ? workerConcurrency : SINGLE_JOB_QUEUES.has(name) ? 1 : otherConcurrency;
       // A batch transaction completes many jobs in one turn: their BullMQ commands then share a write.
       void host.worker.getBackend().client.then(batchWritesPerTurn, () => undefined);
     }

@@ -1,5 +1,9 @@
 import { CanonicalName, Envelope, EventCategory } from '@app/flexport';
 
+/** How an event reached the service: delivered by webhook, or found missing by a reconciliation run. */
+export const EVENT_SOURCES = ['webhook', 'reconcile'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
 export interface EventJobData {
   eventId: string;
   type: string;
@@ -7,6 +11,8 @@ export interface EventJobData {
   name: CanonicalName | null;
   receivedAt: string;
   envelope: Envelope;
+  /** Absent for webhooks, so their jobs carry nothing more than before. */
+  source?: EventSource;
 }
 
 export interface QuarantineJobData {

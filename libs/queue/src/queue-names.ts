@@ -13,12 +13,15 @@ export enum QueueName {
   UnknownEvents = 'unknown-events',
   Quarantine = 'quarantine',
   Notifications = 'notifications',
+  /** Runs of reconciliation with Flexport's Events API: scheduled, or asked for by the admin API. */
+  Reconcile = 'reconcile',
 }
 
 export enum JobName {
   Event = 'event',
   Quarantined = 'quarantined',
   Notify = 'notify',
+  Reconcile = 'reconcile',
 }
 
 /** Each event category has its own queue, so its concurrency and failures stay apart. */
@@ -36,3 +39,9 @@ export const CATEGORY_QUEUES: Readonly<Record<EventCategory, QueueName>> = {
 
 export const EVENT_QUEUES: readonly QueueName[] = Object.values(CATEGORY_QUEUES);
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+/**
+ * Queues whose consumer takes one job at a time in each process, whatever WORKER_CONCURRENCY says.
+ * (A reconciliation run is one long job; one at a time across processes is the queue's global concurrency.)
+ */
+export const SINGLE_JOB_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Reconcile]);

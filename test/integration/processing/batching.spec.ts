@@ -239,6 +239,17 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
     for (const id of ['SHP-DUP-0', 'SHP-DUP-1']) expect(await state(id)).toEqual(withoutVersions(expected.get(id) as ShipmentState));
   });
 
+  it('a batch writes where each event came from: reconcile for one a reconciliation run queued, else webhook', async () => {
+    const events = Array.from({ length: 8 }, (_, i) => ({
+      ...milestoneJob({ id: `src-${i}`, shipmentId: `SHP-SRC-${i % 2}`, milestone: 'departed', occurredAt: '2026-03-01T00:00:00Z' }),
+      ...(i % 2 === 0 ? { source: 'reconcile' as const } : {}),
+    }));
+    expect(count(outcomes(await submitAll(events)), 'processed')).toBe(events.length);
+    expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+    const rows = await db.dataSource.query(`SELECT event_id, source FROM event_log WHERE event_id LIKE 'src-%' ORDER BY event_id`);
+    expect(rows).toEqual(events.map((e, i) => ({ event_id: e.eventId, source: i % 2 === 0 ? 'reconcile' : 'webhook' })));
+  });
+
   it('events of unknown types are kept as ignored by a batch, each once', async () => {
     const unknown = [0, 1, 2, 3, 4].map((i) =>
       jobDataFromBody(JSON.stringify({ id: `unk-${i}`, type: 'shipment.teleported', data: { shipment_id: 'SHP-UNK' } })),

@@ -91,6 +91,23 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     expect(reports.at(-1)).toMatchObject({ eventId: data.eventId, outcome: 'processed', category: 'milestone' });
   });
 
+  it('records where an event came from: a reconciliation run, or a webhook when the job does not say', async () => {
+    const reconciled = {
+      ...milestoneJob({ id: 'evt_src_rec', milestone: 'arrived', occurredAt: '2026-03-03T00:00:00Z' }),
+      source: 'reconcile' as const,
+    };
+    const delivered = milestoneJob({ id: 'evt_src_hook', milestone: 'arrived', occurredAt: '2026-03-03T00:00:00Z' });
+    expect(await pipeline.process(await addEventJob(queue, reconciled))).toBe('processed');
+    expect(await pipeline.process(await addEventJob(queue, delivered))).toBe('processed');
+    expect(await eventLog('evt_src_rec')).toMatchObject({ source: 'reconcile', status: 'processed' });
+    expect(await eventLog('evt_src_hook')).toMatchObject({ source: 'webhook', status: 'processed' });
+    // A later webhook delivery of the reconciled event changes nothing, its source included.
+    expect(await pipeline.process(await addEventJob(queue, { ...reconciled, source: undefined }, { jobId: 'src-again' }))).toBe(
+      'duplicate',
+    );
+    expect(await eventLog('evt_src_rec')).toMatchObject({ source: 'reconcile' });
+  });
+
   it('a redelivered event is a duplicate and changes nothing', async () => {
     const data = fixtureJobData('flexport-v2/shipment-leg-departed.json');
     expect(await pipeline.process(await addEventJob(queue, data))).toBe('processed');
@@ -181,7 +198,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
   });
 
   it('a transient failure is recorded as failed and rethrown for BullMQ to retry; a later attempt applies it', async () => {
-    const data = fixtureJobData('compact/booking-amended.json');
+    const data: EventJobData = { ...fixtureJobData('compact/booking-amended.json'), source: 'reconcile' };
     bookings.failures = 1;
     const job = await addEventJob(queue, data);
     await expect(pipeline.process(job)).rejects.toThrow('connection terminated unexpectedly');
@@ -190,6 +207,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
       attempts: 1,
       last_error: 'Error: connection terminated unexpectedly',
       shipment_id: 'SHP-104233',
+      source: 'reconcile',
     });
     expect(bookings.applied).not.toContain(data.eventId);
     job.attemptsMade = 1;

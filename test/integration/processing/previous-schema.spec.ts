@@ -29,11 +29,9 @@ import { createProcessingHarness, ProcessingHarness } from '../../support/proces
 import { REPO_ROOT } from '../../support/service-process.js';
 import { buildEvents } from '../../support/signed-events.js';
 
-/** The migrations of the schema before the v2 catalogue beyond the seed. */
-const PREVIOUS = MIGRATIONS.slice(
-  0,
-  MIGRATIONS.findIndex((migration) => migration.name === 'AddEventLogShipmentId1795800003000'),
-);
+/** The migrations that brought the v2 catalogue beyond the seed; the previous schema is every other one. */
+const MINE = ['AddEventLogShipmentId1795800003000', 'AddShipmentExceptions1795800003100', 'AddV2ResourceFields1795800003200'];
+const PREVIOUS = MIGRATIONS.filter((migration) => !MINE.includes(migration.name));
 const PROJECTIONS = ['shipments', 'shipment_milestones', 'bookings', 'purchase_orders', 'invoices', 'documents', 'containers'];
 const RECEIVED_AT = '2026-05-01T00:00:00.000Z';
 /** The catalogue's original names: the previous code mapped only types named by them (and no resource). */

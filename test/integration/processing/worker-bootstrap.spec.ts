@@ -88,6 +88,14 @@ describe('bootstrapWorker (in process)', () => {
     expect(shipment).toEqual({ status: 'departed', estimated_arrival_at: new Date('2026-03-21T14:00:00Z') });
   });
 
+  it('registers every entity of every lib through its module (no entity left out of the service)', async () => {
+    const { loadEntityClasses } = await import('@app/database');
+    const { DataSource } = await import('typeorm');
+    const registered = new Set(context!.get(DataSource).entityMetadatas.map((metadata) => metadata.target));
+    const missing = (await loadEntityClasses()).filter((entity) => !registered.has(entity)).map((entity) => entity.name);
+    expect(missing).toEqual([]);
+  });
+
   it('on close it stops taking jobs but finishes the job in hand', async () => {
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();

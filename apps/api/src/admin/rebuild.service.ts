@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { queryRows } from '@app/database';
-import { Envelope, normalizeEvent } from '@app/flexport';
+import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
 import { HandlerRegistry } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
 
@@ -64,9 +64,11 @@ export class RebuildService implements OnApplicationBootstrap {
     return result;
   }
 
-  /** The tables the event handlers write: each declares its own. */
+  /** The tables the event handlers declare as derived from the event log, in one order (by name) every rebuild locks them in. */
   private projections(): EntityTarget<ObjectLiteral>[] {
-    return [...new Set([...this.registry.all().values()].flatMap((handler) => handler.projections))];
+    const tables = new Set([...this.registry.all().values()].flatMap((handler) => handler.projections));
+    const name = (target: EntityTarget<ObjectLiteral>) => this.dataSource.getMetadata(target).tableName;
+    return [...tables].sort((a, b) => name(a).localeCompare(name(b)));
   }
 
   private describe(manager: EntityManager, target: EntityTarget<ObjectLiteral>): Projection {
@@ -93,6 +95,8 @@ export class RebuildService implements OnApplicationBootstrap {
       );
       for (const row of rows) {
         const event = normalizeEvent(row.payload, row.event_id, row.received_at.toISOString());
+        // Processed under an older catalogue, unknown to today's: it changes no projection.
+        if (event.category === EventCategory.Unknown) continue;
         const handler = this.registry.resolve(event.category);
         if (!handler) throw new Error(`no handler for category ${event.category} (event ${row.event_id})`);
         await handler.apply(manager, event);

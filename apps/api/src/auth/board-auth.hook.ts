@@ -31,6 +31,8 @@ export function protectWithBasicAuth(fastify: FastifyInstance, route: string, pa
     if (basicAuthValid(request.headers.authorization, password)) return done();
     void reply.code(401).header('WWW-Authenticate', 'Basic realm="Bull Board", charset="UTF-8"').send({ error: 'unauthorized' });
   };
+  // Routes registered before this hook would escape it: refuse to start rather than serve an open board.
+  if (fastify.hasRoute({ url: route, method: 'GET' })) throw new Error(`protectWithBasicAuth: ${route} was registered before its auth`);
   fastify.addHook('onRoute', (routeOptions) => {
     if (!isUnder(routeOptions.url, route)) return;
     const own = routeOptions.onRequest;

@@ -17,7 +17,9 @@ export function stampResponses(fastify: FastifyInstance, shuttingDown: () => boo
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (shuttingDown()) {
       void reply.header('Connection', 'close');
-      if (reply.statusCode === 503 && request.routeOptions.url === WEBHOOK_PATH) logger.warn(refusalLine(request, 503, 'shutting down'));
+      // Nest's own 503: a 503 of the route itself (Redis away) carries Retry-After and was logged with its reason.
+      const closingRefusal = reply.statusCode === 503 && reply.getHeader('retry-after') === undefined;
+      if (closingRefusal && request.routeOptions.url === WEBHOOK_PATH) logger.warn(refusalLine(request, 503, 'shutting down'));
     }
     done(null, payload);
   });

@@ -15,8 +15,10 @@ import {
   MetricsSnapshot,
   OTHER_TYPE,
   parseMetricsHash,
+  ServiceGauge,
 } from '@app/observability';
 import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';
+import { RECONCILE_FAILURE_REASONS } from '@app/reconciliation';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import { ExternalHistogram } from './redis-histogram.js';
 
@@ -91,6 +93,41 @@ export class MetricsService {
       EventCounter.Quarantined,
       ['body'],
     );
+    const scrape = () => this.current;
+    this.labelledCounter(
+      'flexport_reconcile_runs_total',
+      'Reconciliation runs with Flexport’s Events API that ended, by result.',
+      'result',
+      EventCounter.ReconcileRuns,
+      ['succeeded', 'failed'],
+    );
+    this.labelledCounter(
+      'flexport_reconcile_run_failures_total',
+      'Failed reconciliation runs, by reason.',
+      'reason',
+      EventCounter.ReconcileFailures,
+      RECONCILE_FAILURE_REASONS,
+    );
+    this.eventCounter(
+      'flexport_reconcile_events_listed_total',
+      'Events the Events API listed to reconciliation runs.',
+      EventCounter.ReconcileListed,
+    );
+    this.eventCounter(
+      'flexport_reconcile_events_missing_total',
+      'Listed events the service did not have: queued by reconciliation (source reconcile).',
+      EventCounter.ReconcileMissing,
+    );
+    new Gauge({
+      name: 'flexport_reconcile_last_success_timestamp_seconds',
+      help: 'Unix time the last reconciliation run succeeded (absent until one has).',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const at = scrape().events?.gauges.get(ServiceGauge.ReconcileLastSuccess);
+        if (at !== undefined) this.set(at);
+      },
+    });
     this.registry.registerMetric(
       new ExternalHistogram('flexport_event_processing_seconds', 'Pipeline time of runs that processed an event.', () =>
         this.histogram(LatencyHistogram.Processing),
@@ -101,7 +138,6 @@ export class MetricsService {
         this.histogram(LatencyHistogram.EndToEnd),
       ).asMetric(),
     );
-    const scrape = () => this.current;
     new Gauge({
       name: 'flexport_queue_jobs',
       help: 'Jobs per queue and state.',

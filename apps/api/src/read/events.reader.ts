@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventJobData, eventJobId, EVENT_QUEUES } from '@app/queue';
+import { EventJobData, eventJobId, EVENT_QUEUES, EventSource } from '@app/queue';
 import { iso } from '@app/database';
 import { decodeCursor, Page, pageOf } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
@@ -19,11 +19,12 @@ interface EventRow {
   occurred_at: Date | null;
   received_at: Date;
   processed_at: Date | null;
+  source: EventSource;
   /** received_at as Postgres prints it: microseconds and offset, so a cursor round-trips exactly. */
   received_key: string;
 }
 
-const COLUMNS = `event_id, type, category, name, status, attempts, last_error, occurred_at, received_at, processed_at,
+const COLUMNS = `event_id, type, category, name, status, attempts, last_error, occurred_at, received_at, processed_at, source,
   received_at::text AS received_key`;
 
 function view(row: EventRow): EventView {
@@ -38,6 +39,7 @@ function view(row: EventRow): EventView {
     occurredAt: iso(row.occurred_at),
     receivedAt: iso(row.received_at)!,
     processedAt: iso(row.processed_at),
+    source: row.source,
   };
 }
 
@@ -89,6 +91,7 @@ export class EventsReader {
         occurredAt: null,
         receivedAt: data.receivedAt,
         processedAt: null,
+        source: data.source ?? 'webhook',
       };
     } catch {
       return null;

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EventCategory, EXCEPTION_KINDS, MILESTONES } from '@app/flexport';
 import { EVENT_STATUSES } from '@app/processing';
+import { EVENT_SOURCES, type EventSource } from '@app/queue';
 
 const nullableString = { type: String, nullable: true } as const;
 const nullableTime = { type: String, format: 'date-time', nullable: true } as const;
@@ -341,6 +342,9 @@ export class EventView {
 
   @ApiProperty(nullableTime)
   processedAt: string | null;
+
+  @ApiProperty({ enum: EVENT_SOURCES, description: '`reconcile`: delivered by no webhook, found missing by a reconciliation run.' })
+  source: EventSource;
 }
 
 export class EventPage {

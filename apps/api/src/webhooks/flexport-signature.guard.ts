@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { TypedConfigService } from '@app/config';
 import { SIGNATURE_256_HEADER, SIGNATURE_LEGACY_HEADER, verifySignature } from '@app/flexport';
 import { EventCounter, EventMetrics } from '@app/observability';
-import { rawBodyOf } from './raw-body.js';
+import { rawBodyOf } from './raw-body.decorator.js';
 
 /**
  * Flexport's HMAC over the raw request bytes, under any configured secret, in constant time

@@ -6,11 +6,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
 import { loadAppConfig } from '@app/config';
 import { signatureHeaders } from '@app/flexport';
+import { IntakeResult, IntakeService, QueueUnavailableError } from '@app/intake';
 import { EventMetrics, requestIdOf } from '@app/observability';
 import { ClosingFastifyAdapter } from '../http/closing-adapter.js';
 import { configureHttp } from '../http/configure-http.js';
 import { FlexportSignatureGuard } from './flexport-signature.guard.js';
-import { IntakeResult, IntakeService, QueueUnavailableError } from './intake.service.js';
 import { WebhooksController } from './webhooks.controller.js';
 
 const SECRET = 'webhooks-controller-secret';

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Logger, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Logger, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiExtraModels,
@@ -12,10 +12,11 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { IntakeResult, IntakeService } from '@app/intake';
 import { FlexportSignatureGuard } from './flexport-signature.guard.js';
-import { IntakeResult, IntakeService } from './intake.service.js';
-import { QueueUnavailableFilter } from './queue-unavailable.filter.js';
-import { rawBodyOf } from './raw-body.js';
+import { WEBHOOK_PATH } from '../http/body-parsers.js';
+import { RawBody } from './raw-body.decorator.js';
+import { WebhookErrorsFilter } from './webhook-errors.filter.js';
 import { WebhookAccepted, WebhookError, WebhookQuarantined } from './webhook-responses.js';
 
 /**
@@ -26,16 +27,16 @@ import { WebhookAccepted, WebhookError, WebhookQuarantined } from './webhook-res
  */
 @ApiTags('webhooks')
 @ApiExtraModels(WebhookAccepted, WebhookQuarantined)
-@Controller('webhooks')
+@Controller()
 export class WebhooksController {
   private readonly logger = new Logger('Webhooks');
 
   constructor(private readonly intake: IntakeService) {}
 
-  @Post('flexport')
+  @Post(WEBHOOK_PATH)
   @HttpCode(200)
   @UseGuards(FlexportSignatureGuard)
-  @UseFilters(QueueUnavailableFilter)
+  @UseFilters(WebhookErrorsFilter)
   @ApiOperation({
     summary: 'Receives a Flexport webhook (API v2 `/event` or compact JSON).',
     description:
@@ -60,8 +61,12 @@ export class WebhooksController {
     description: 'The event could not be queued (Redis unavailable): nothing was acknowledged, retry later.',
     headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
   })
-  async receive(@Req() request: FastifyRequest): Promise<IntakeResult> {
-    const result = await this.intake.accept(rawBodyOf(request), request.headers['content-type'] ?? null);
+  async receive(
+    @RawBody() body: Buffer,
+    @Headers('content-type') contentType: string | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<IntakeResult> {
+    const result = await this.intake.accept(body, contentType ?? null);
     // Object.assign, not spread: this runs once per webhook.
     this.logger.log(Object.assign({ msg: 'webhook', reqId: request.id }, result));
     return result;

@@ -9,6 +9,7 @@ import { CreateNotifications1795800002000 } from './1795800002000-CreateNotifica
 import { AddEventLogShipmentId1795800003000 } from './1795800003000-AddEventLogShipmentId.js';
 import { AddShipmentExceptions1795800003100 } from './1795800003100-AddShipmentExceptions.js';
 import { AddV2ResourceFields1795800003200 } from './1795800003200-AddV2ResourceFields.js';
+import { AddEventSource1795800004000 } from './1795800004000-AddEventSource.js';
 
 /** Every committed migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AddEventLogShipmentId1795800003000,
   AddShipmentExceptions1795800003100,
   AddV2ResourceFields1795800003200,
+  AddEventSource1795800004000,
 ];

@@ -9,15 +9,18 @@ import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { EventCounter, EventMetrics } from '@app/observability';
 import {
   CATEGORY_QUEUES,
+  EnqueueOutcome,
   enqueueOnce,
   EventJobData,
   eventJobId,
+  EventSource,
   JobName,
   QuarantineJobData,
   QueueName,
   REDIS,
   SEEN_EVENT_TTL_SECONDS,
 } from '@app/queue';
+import type { ListedEvent } from './listed-event.js';
 
 export type IntakeResult = { status: 'queued' | 'duplicate'; eventId: string } | { status: 'quarantined' };
 
@@ -68,19 +71,47 @@ export class IntakeService {
     const eventId = deriveEventId(parsed.envelope, raw);
     const { type, category, name } = classifyEnvelope(parsed.envelope, eventId);
     const data: EventJobData = { eventId, type, category, name, receivedAt, envelope: parsed.envelope };
-    const queue = this.queue(CATEGORY_QUEUES[category]);
-    const seen = { key: this.seenKey(eventId), value: receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
-    const status = await this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(eventId) }, seen));
+    const status = await this.enqueue(data);
     this.metrics.count(EventCounter.Received, category);
     if (status === 'duplicate') this.metrics.count(EventCounter.Duplicate, category);
     return { eventId, status };
   }
 
-  private async quarantine(raw: Buffer, contentType: string | null, reason: string, receivedAt: string): Promise<void> {
+  /**
+   * An event Flexport's Events API listed (read by readListedEvent), queued exactly as a webhook
+   * would be, with its source in the job: `duplicate` when the seen marker says intake already has
+   * it. A listed value that is not an event is quarantined like a body. Not counted as a webhook.
+   */
+  async acceptListed(listed: ListedEvent, source: EventSource, receivedAt = new Date().toISOString()): Promise<IntakeResult> {
+    if (this.redis.status !== 'ready') throw new QueueUnavailableError(`redis is ${this.redis.status}`);
+    if (!listed.ok) {
+      await this.quarantine(listed.body, 'application/json', listed.reason, receivedAt, `listed event quarantined (${source})`);
+      return { status: 'quarantined' };
+    }
+    const { eventId, envelope } = listed;
+    const { type, category, name } = classifyEnvelope(envelope, eventId);
+    const data: EventJobData = { eventId, type, category, name, receivedAt, envelope, source };
+    return { eventId, status: await this.enqueue(data) };
+  }
+
+  /** The job and its seen marker, in one script; not async, so the webhook path awaits it once. */
+  private enqueue(data: EventJobData): Promise<EnqueueOutcome> {
+    const queue = this.queue(CATEGORY_QUEUES[data.category]);
+    const seen = { key: this.seenKey(data.eventId), value: data.receivedAt, ttlSeconds: SEEN_EVENT_TTL_SECONDS };
+    return this.stored(enqueueOnce(queue, JobName.Event, data, { jobId: eventJobId(data.eventId) }, seen));
+  }
+
+  private async quarantine(
+    raw: Buffer,
+    contentType: string | null,
+    reason: string,
+    receivedAt: string,
+    msg = 'signed webhook quarantined',
+  ): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     const data: QuarantineJobData = { receivedAt, reason, contentType, bodySha256, bodyBase64: raw.toString('base64') };
     await this.stored(this.queue(QueueName.Quarantine).add(JobName.Quarantined, data, { jobId: `q-${bodySha256}` }));
-    this.logger.warn({ msg: 'signed webhook quarantined', reason, bodySha256, bytes: raw.length });
+    this.logger.warn({ msg, reason, bodySha256, bytes: raw.length });
   }
 
   private queue(name: QueueName): Queue {

@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SignedEvent } from '../support/signed-events.js';
-import { latencySummary, runLoad } from '../../bench/support/load.js';
+import type { SignedEvent } from '../../test/support/signed-events.js';
+import { latencySummary, runLoad } from './load.js';
 
 describe('latencySummary', () => {
   it('gives nearest-rank percentiles without rounding to whole milliseconds', () => {
