@@ -14,8 +14,23 @@ const FIXTURES = [
   'flexport-v2/shipment-leg-departed.json',
   'flexport-v2/shipment-leg-eta-updated.json',
   'flexport-v2/unknown-future-type.json',
+  'flexport-v2/shipment-vessel-delay.json',
+  'flexport-v2/shipment-customs-agriculture-hold.json',
+  'flexport-v2/shipment-cargo-ready-date-changed.json',
+  'flexport-v2/invoice-payment-made.json',
+  'flexport-v2/document-uploaded.json',
+  'flexport-v2/container-free-time-to-expire.json',
 ];
-const PROJECTIONS = ['shipments', 'shipment_milestones', 'bookings', 'purchase_orders', 'invoices', 'documents', 'containers'];
+const PROJECTIONS = [
+  'shipments',
+  'shipment_milestones',
+  'shipment_exceptions',
+  'bookings',
+  'purchase_orders',
+  'invoices',
+  'documents',
+  'containers',
+];
 const INVALID = JSON.stringify({
   id: 'evt_admin_invalid',
   type: 'shipment.milestone',
@@ -255,6 +270,7 @@ describe('admin API', () => {
       await sql(`DELETE FROM bookings WHERE id = 'BKG-88120'`);
       await sql(`UPDATE shipments SET status = 'delivered' WHERE id = '104233'`);
       await sql(`DELETE FROM shipment_milestones WHERE event_id = '2208377'`);
+      await sql(`DELETE FROM shipment_exceptions WHERE event_id = '2208360'`);
 
       const run = await stack.client.adminRun('/admin/rebuild');
       expect(run.status).toBe('succeeded');
@@ -264,6 +280,7 @@ describe('admin API', () => {
       expect(stats.bookings.unchanged).toBe(healthy.bookings.length - 1);
       expect(stats.shipments.unchanged).toBe(healthy.shipments.length - 1);
       expect(stats.shipment_milestones.after).toBe(healthy.shipment_milestones.length);
+      expect(stats.shipment_exceptions).toMatchObject({ before: 1, after: 2, unchanged: 1 });
 
       const content = (rows: unknown[]) =>
         rows

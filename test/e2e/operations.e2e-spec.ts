@@ -90,6 +90,7 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       expect(metrics.get('flexport_events_processed_total{category="milestone"}')).toBe(3);
       expect(metrics.get('flexport_events_processed_total{category="invoice"}')).toBe(1);
       expect(metrics.get('flexport_events_processed_total{category="unknown"}')).toBe(1);
+      expect(metrics.get('flexport_events_ignored_total{type="/shipment#hyperloop_transfer_delay"}')).toBe(1);
       expect(metrics.get('flexport_events_dead_lettered_total{category="invoice"}')).toBe(1);
       expect(metrics.get('flexport_events_failed_total{category="booking"}')).toBe(0);
       expect(metrics.get('flexport_event_processing_seconds_count{category="milestone"}')).toBe(3);
@@ -140,6 +141,7 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
           '/webhooks/flexport',
           '/shipments',
           '/shipments/{id}',
+          '/shipments/{id}/timeline',
           '/bookings/{id}',
           '/purchase-orders/{id}',
           '/invoices/{id}',

@@ -141,6 +141,12 @@ export async function startFakeService(options: FakeServiceOptions): Promise<Fak
 
   function read(request: IncomingMessage, response: ServerResponse): void {
     if (request.headers.authorization !== `Bearer ${options.token}`) return send(response, 401, { error: 'unauthorized' });
+    const [, shipmentId] = /^\/shipments\/([^/?]+)\/timeline(\?.*)?$/.exec(request.url ?? '') ?? [];
+    if (shipmentId !== undefined) {
+      const shipment = world().shipments.find((s) => s.id === decodeURIComponent(shipmentId));
+      if (!shipment) return send(response, 404, { error: 'not_found' });
+      return send(response, 200, { items: shipment.timeline.map((eventId) => ({ eventId })), nextCursor: null });
+    }
     const [, collection, rawId] = /^\/([a-z-]+)\/([^/?]+)$/.exec(request.url ?? '') ?? [];
     const id = decodeURIComponent(rawId ?? '');
     const found = lookup(world(), collection, id);

@@ -389,7 +389,7 @@ function v2CustomsReleased(ctx: Ctx): Draft {
 }
 
 function v2Unknown(ctx: Ctx): Draft {
-  const envelope = v2Envelope(ctx, '/shipment#vessel_delay_port_congestion', {
+  const envelope = v2Envelope(ctx, '/shipment#hyperloop_transfer_delay', {
     resource: { _object: '/shipment', id: Number(ctx.shipmentId) },
     shipment: v2Shipment(ctx),
     location: null,

@@ -1,6 +1,6 @@
 import type { JourneyStep } from './journey.js';
 import type { Site } from './places.js';
-import { COMPACT_TYPES } from './wire-types.js';
+import { wireTypeFor } from './wire-types.js';
 
 /** Compact timestamps drop a zero millisecond part, as the fixtures do. */
 const compactTime = (value: string): string => value.replace(/\.000Z$/, 'Z');
@@ -11,7 +11,7 @@ const location = (site: Site | null) => (site ? { name: site.name, country: site
 export function compactEnvelope(step: JourneyStep): Record<string, unknown> {
   return {
     id: step.wireId,
-    type: COMPACT_TYPES[step.kind],
+    type: wireTypeFor(step),
     created_at: compactTime(step.createdAt),
     data: { ...compactData(step), occurred_at: compactTime(step.occurredAt) },
   };
@@ -77,5 +77,7 @@ function compactData(step: JourneyStep): Record<string, unknown> {
         file_name: step.document.fileName,
         url: step.document.url,
       };
+    default:
+      throw new Error(`${step.kind} has no compact envelope`);
   }
 }

@@ -19,6 +19,10 @@ const shipment: ExpectedShipment = {
       eventId: '2208114',
     },
   ],
+  cargoReadyDate: '2026-02-27',
+  customsStatus: null,
+  exceptions: [{ kind: 'delay', reason: 'cargo_rolled_from_booked_vessel', occurredAt: '2026-03-01T10:00:00.000Z', eventId: '2208100' }],
+  timeline: ['evt_A', '2208100', '2208114'],
 };
 
 const world = (patch: Partial<ExpectedWorld>): ExpectedWorld => ({ ...emptyWorld(), ...patch });
@@ -70,11 +74,61 @@ describe('comparing read API answers', () => {
     expect(canonicalDecimal('12.5e3')).toBeNull();
     const [invoice] = entityChecks(
       world({
-        invoices: [{ id: 'inv', shipmentId: '1', kind: 'freight_invoice', amount: '18422.07', currency: 'USD', dueDate: '2026-04-24' }],
+        invoices: [
+          {
+            id: 'inv',
+            shipmentId: '1',
+            kind: 'freight_invoice',
+            amount: '18422.07',
+            currency: 'USD',
+            dueDate: '2026-04-24',
+            name: 'FLEX-1',
+            status: 'paid',
+            total: { amount: '18422.07', currency: 'USD' },
+            balance: null,
+            issuedAt: '2026-03-25T10:29:41.000Z',
+            voidedAt: null,
+            items: [{ slug: 'ocean_freight', amount: { amount: '1.00', currency_code: 'USD' } }],
+          },
+        ],
       }),
     );
-    const base = { id: 'inv', shipmentId: 1, kind: 'freight_invoice', currency: 'USD', dueDate: '2026-04-24' };
+    const base = {
+      id: 'inv',
+      shipmentId: 1,
+      kind: 'freight_invoice',
+      currency: 'USD',
+      dueDate: '2026-04-24',
+      name: 'FLEX-1',
+      status: 'paid',
+      total: { amount: '18422.070', currency: 'USD' },
+      balance: null,
+      issuedAt: '2026-03-25T10:29:41Z',
+      voidedAt: null,
+      items: [{ amount: { currency_code: 'USD', amount: '1.00' }, slug: 'ocean_freight' }],
+    };
     expect(invoice.compare({ ...base, amount: '18422.070000' })).toEqual([]);
     expect(invoice.compare({ ...base, amount: 18422.07 }).map((m) => m.field)).toEqual(['amount']);
+    expect(
+      invoice
+        .compare({ ...base, amount: '18422.07', total: { amount: 18422.07, currency: 'USD' }, balance: { amount: '0', currency: 'USD' } })
+        .map((m) => m.field),
+    ).toEqual(['total', 'balance']);
+    expect(invoice.compare({ ...base, amount: '18422.07', items: [{ slug: 'ocean_freight' }] }).map((m) => m.field)).toEqual(['items']);
+  });
+
+  it('flags a missing, repeated or misplaced exception, a wrong customs status, and a timeline that differs', () => {
+    const [, timeline] = entityChecks(world({ shipments: [shipment] }));
+    const rolled = answer().exceptions as unknown as Record<string, unknown>[];
+    expect(check.compare(answer({ exceptions: [] })).map((m) => m.field)).toEqual(['exceptions (events, in order)']);
+    expect(check.compare(answer({ exceptions: [...rolled, ...rolled] })).map((m) => m.field)).toEqual(['exceptions (events, in order)']);
+    expect(
+      check.compare(answer({ exceptions: [{ ...rolled[0], reason: 'weather_delay' }], customsStatus: 'held' })).map((m) => m.field),
+    ).toEqual(['customsStatus', 'exceptions.2208100.reason']);
+    expect(timeline.path).toBe('/shipments/4398046511104/timeline?limit=500');
+    const items = (ids: unknown[]) => ({ items: ids.map((eventId) => ({ eventId })), nextCursor: null });
+    expect(timeline.compare(items(['evt_A', 2208100, '2208114']))).toEqual([]);
+    expect(timeline.compare(items(['evt_A', '2208114', '2208100'])).map((m) => m.field)).toEqual(['events (in order)']);
+    expect(timeline.compare({ ...items(['evt_A']), nextCursor: 'x' }).map((m) => m.field)).toEqual(['events (in order)', 'nextCursor']);
   });
 });

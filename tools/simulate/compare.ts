@@ -1,7 +1,7 @@
 import { TRANSIT_FIELDS } from '@app/flexport';
 import type { ExpectedShipment, ExpectedWorld } from './expected-world.js';
 
-export type EntityKind = 'shipment' | 'booking' | 'purchase order' | 'invoice' | 'document' | 'container';
+export type EntityKind = 'shipment' | 'timeline' | 'booking' | 'purchase order' | 'invoice' | 'document' | 'container';
 
 export interface Mismatch {
   entity: EntityKind;
@@ -50,7 +50,28 @@ export function canonicalDecimal(value: string): string | null {
 
 /** Money is a decimal string (never a JSON number); `18422.070` equals `18422.07`. */
 const sameAmount: Same = (expected, actual) =>
-  typeof expected === 'string' && typeof actual === 'string' && canonicalDecimal(expected) === canonicalDecimal(actual);
+  (expected === null && sameValue(expected, actual)) ||
+  (typeof expected === 'string' && typeof actual === 'string' && canonicalDecimal(expected) === canonicalDecimal(actual));
+
+/** `{amount, currency}`, or null. */
+const sameMoney: Same = (expected, actual) => {
+  if (expected === null || actual === null || actual === ABSENT) return sameValue(expected, actual);
+  if (typeof actual !== 'object') return false;
+  const e = expected as { amount: unknown; currency: unknown };
+  const a = actual as { amount?: unknown; currency?: unknown };
+  return sameAmount(e.amount, a.amount) && sameValue(e.currency, a.currency);
+};
+
+/** What the service keeps as sent (an invoice's items): equal as JSON, whatever the key order. */
+const sameJson: Same = (expected, actual) => sameValue(expected, actual) || canonicalJson(expected) === canonicalJson(actual);
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : item,
+  );
+}
 
 const sameLocation: Same = (expected, actual) => {
   if (expected === null || actual === null || actual === ABSENT) return sameValue(expected, actual);
@@ -82,6 +103,10 @@ const enc = encodeURIComponent;
 export function entityChecks(world: ExpectedWorld): EntityCheck[] {
   return [
     ...world.shipments.map((e) => check('shipment', e.id, `/shipments/${enc(e.id)}`, (m, a) => compareShipment(m, e, a))),
+    // A journey's events fit one page of the timeline.
+    ...world.shipments.map((e) =>
+      check('timeline', e.id, `/shipments/${enc(e.id)}/timeline?limit=500`, (m, a) => compareTimeline(m, e, a)),
+    ),
     ...world.bookings.map((e) =>
       check('booking', e.id, `/bookings/${enc(e.id)}`, (m, a) => {
         m.field('status', e.status, a.status);
@@ -101,6 +126,13 @@ export function entityChecks(world: ExpectedWorld): EntityCheck[] {
         m.field('currency', e.currency, a.currency);
         m.field('dueDate', e.dueDate, a.dueDate, sameDate);
         m.field('shipmentId', e.shipmentId, a.shipmentId, sameId);
+        m.field('name', e.name, a.name);
+        m.field('status', e.status, a.status);
+        m.field('total', e.total, a.total, sameMoney);
+        m.field('balance', e.balance, a.balance, sameMoney);
+        m.field('issuedAt', e.issuedAt, a.issuedAt, sameTime);
+        m.field('voidedAt', e.voidedAt, a.voidedAt, sameTime);
+        m.field('items', e.items, a.items, sameJson);
       }),
     ),
     ...world.documents.map((e) =>
@@ -109,12 +141,18 @@ export function entityChecks(world: ExpectedWorld): EntityCheck[] {
         m.field('fileName', e.fileName, a.fileName);
         m.field('url', e.url, a.url);
         m.field('shipmentId', e.shipmentId, a.shipmentId, sameId);
+        m.field('memo', e.memo, a.memo);
+        m.field('archivedAt', e.archivedAt, a.archivedAt, sameTime);
+        m.field('uploadedAt', e.uploadedAt, a.uploadedAt, sameTime);
       }),
     ),
     ...world.containers.map((e) =>
       check('container', e.containerNumber, `/containers/${enc(e.containerNumber)}`, (m, a) => {
         m.field('status', e.status, a.status);
         m.field('shipmentId', e.shipmentId, a.shipmentId, sameId);
+        m.field('lastFreeDay', e.lastFreeDay, a.lastFreeDay, sameDate);
+        m.field('availableForPickupAt', e.availableForPickupAt, a.availableForPickupAt, sameTime);
+        m.field('emptyReturnedAt', e.emptyReturnedAt, a.emptyReturnedAt, sameTime);
       }),
     ),
   ];
@@ -139,6 +177,7 @@ function check(
 }
 
 function compareShipment(m: Collector, e: ExpectedShipment, a: Record<string, unknown>): void {
+  compareShipmentExtras(m, e, a);
   m.field('status', e.status, a.status);
   m.field('statusAt', e.statusAt, a.statusAt, sameTime);
   m.field('location', e.location, a.location, sameLocation);
@@ -177,6 +216,43 @@ function compareShipment(m: Collector, e: ExpectedShipment, a: Record<string, un
       listed.map((item) => item?.milestone),
     );
   }
+}
+
+function compareShipmentExtras(m: Collector, e: ExpectedShipment, a: Record<string, unknown>): void {
+  m.field('cargoReadyDate', e.cargoReadyDate, a.cargoReadyDate, sameDate);
+  m.field('customsStatus', e.customsStatus, a.customsStatus);
+  if (!Array.isArray(a.exceptions)) {
+    m.add(
+      'exceptions',
+      e.exceptions.map((exception) => exception.eventId),
+      a.exceptions,
+    );
+    return;
+  }
+  const listed = a.exceptions as Record<string, unknown>[];
+  const ids = listed.map((item) => (typeof item?.eventId === 'number' ? String(item.eventId) : item?.eventId));
+  m.field('exceptions (events, in order)', e.exceptions.map((exception) => exception.eventId).join(','), ids.join(','));
+  for (const expected of e.exceptions) {
+    const actual = listed[ids.indexOf(expected.eventId)];
+    if (!actual) continue;
+    const field = `exceptions.${expected.eventId}`;
+    m.field(`${field}.kind`, expected.kind, actual.kind);
+    m.field(`${field}.reason`, expected.reason, actual.reason);
+    m.field(`${field}.occurredAt`, expected.occurredAt, actual.occurredAt, sameTime);
+  }
+}
+
+/** The timeline lists exactly the events that name the shipment, in order, on one page. */
+function compareTimeline(m: Collector, e: ExpectedShipment, a: Record<string, unknown>): void {
+  if (!Array.isArray(a.items)) {
+    m.add('items', e.timeline.length, a.items);
+    return;
+  }
+  const ids = (a.items as Record<string, unknown>[]).map((item) =>
+    typeof item?.eventId === 'number' ? String(item.eventId) : item?.eventId,
+  );
+  m.field('events (in order)', e.timeline.join(','), ids.join(','));
+  m.field('nextCursor', null, a.nextCursor);
 }
 
 const show = (value: unknown): string => (value === ABSENT ? '(absent)' : JSON.stringify(value));

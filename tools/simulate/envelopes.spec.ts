@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { deriveEventId, Envelope, lookupType, normalizeEvent, parseEnvelope, signatureHeaders, verifySignature } from '@app/flexport';
+import { deriveEventId, Envelope, lookupEvent, normalizeEvent, parseEnvelope, signatureHeaders, verifySignature } from '@app/flexport';
 import { renderJourneys, SimEvent } from './events.js';
 import { generateJourneys, SimulationFormat } from './journey.js';
 import { inOffset } from './v2-envelope.js';
-import { STEP_CATEGORY, v2TypeFor } from './wire-types.js';
+import { COMPACT_TYPES, PER_STEP_V2_TYPE, STEP_CATEGORY, v2TypeFor } from './wire-types.js';
 
 const eventsOf = (seed: number, format: SimulationFormat, shipments = 4): SimEvent[] =>
   renderJourneys(generateJourneys({ seed, shipments, format }));
@@ -34,14 +34,20 @@ describe('envelopes', () => {
     );
   });
 
-  it('uses the v2 envelope for every step the catalogue maps, and compact for the rest', () => {
+  it('uses the v2 envelope for every step the catalogue maps, compact for the rest, and v2 for steps only v2 has', () => {
+    const hasV2 = (kind: SimEvent['kind']) => v2TypeFor(kind) !== undefined || PER_STEP_V2_TYPE.has(kind);
     const events = eventsOf(1, 'v2');
     for (const event of events) {
-      expect(event.format).toBe(v2TypeFor(event.kind) ? 'v2' : 'compact');
+      expect(event.format).toBe(hasV2(event.kind) ? 'v2' : 'compact');
     }
     expect(events.filter((e) => e.format === 'compact').map((e) => e.kind)).toContain('cargo_ready');
-    expect(eventsOf(1, 'compact').every((e) => e.format === 'compact')).toBe(true);
-    const mixed = eventsOf(1, 'mixed', 10).filter((e) => v2TypeFor(e.kind));
+    for (const event of eventsOf(1, 'compact')) expect(event.format).toBe(COMPACT_TYPES[event.kind] ? 'compact' : 'v2');
+    expect(
+      eventsOf(1, 'compact')
+        .filter((e) => e.format === 'v2')
+        .map((e) => e.kind),
+    ).toEqual(expect.arrayContaining(['delay', 'customs_hold', 'invoice_updated', 'document_updated', 'cargo_ready_date_changed']));
+    const mixed = eventsOf(1, 'mixed', 10).filter((e) => hasV2(e.kind) && COMPACT_TYPES[e.kind]);
     expect(new Set(mixed.map((e) => e.format))).toEqual(new Set(['v2', 'compact']));
   });
 
@@ -53,7 +59,12 @@ describe('envelopes', () => {
       expect(body).toMatchObject({ _object: '/event', version: 2, type: event.type });
       expect(Number.isSafeInteger(body.id)).toBe(true);
       expect(body.type).toMatch(/^\/[a-z_/]+#[a-z_]+$/);
-      expect(lookupType(body.type)?.format).toBe('v2');
+      expect(lookupEvent(body.type, body.data)?.format).toBe('v2');
+      if (['invoice', 'document'].includes(STEP_CATEGORY[event.kind])) {
+        // The envelope of these is not published: the resource, by its `_object`, and no shipment event data.
+        expect(body.data).toEqual({ resource: expect.objectContaining({ _object: `/${STEP_CATEGORY[event.kind]}` }) });
+        continue;
+      }
       expect(body.data._object).toBe('/shipment_event_data');
       expect(Object.keys(body.data)).toEqual(expect.arrayContaining(['resource', 'shipment', 'location', 'containers']));
       expect(Number.isSafeInteger(body.data.shipment.id)).toBe(true);
@@ -61,8 +72,16 @@ describe('envelopes', () => {
     }
   });
 
+  it('names every kind of exception, hold, invoice and document event by a type the catalogue understands', () => {
+    const v2 = eventsOf(5, 'mixed', 20).filter((e) => PER_STEP_V2_TYPE.has(e.kind));
+    const types = new Set(v2.map((e) => e.type));
+    expect([...types].filter((type) => type.startsWith('/shipment#') && !type.includes('cargo_ready')).length).toBeGreaterThan(6);
+    for (const type of ['/invoice#invoice_shared', '/invoice#invoice_payment_made', '/document#uploaded'])
+      expect(types.has(type)).toBe(true);
+  });
+
   it('builds compact bodies with string ids and data.occurred_at', () => {
-    for (const event of eventsOf(3, 'compact')) {
+    for (const event of eventsOf(3, 'compact').filter((e) => e.format === 'compact')) {
       const body = JSON.parse(event.body.toString());
       expect(body.id).toMatch(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/);
       expect(typeof body.data.occurred_at).toBe('string');

@@ -23,7 +23,7 @@ export function renderStep(step: JourneyStep): SimEvent {
     journey: step.journey,
     kind: step.kind,
     format: step.format,
-    type: wireTypeFor(step.kind, step.format),
+    type: wireTypeFor(step),
     occurredAt: step.occurredAt,
     createdAt: step.createdAt,
     body: Buffer.from(JSON.stringify(envelope)),

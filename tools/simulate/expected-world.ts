@@ -1,4 +1,4 @@
-import type { Location, Milestone } from '@app/flexport';
+import type { ExceptionKind, Location, Milestone } from '@app/flexport';
 
 /** The state the read API should serve once every acknowledged event is processed (README "Reading state"). */
 export interface ExpectedMilestone {
@@ -6,6 +6,18 @@ export interface ExpectedMilestone {
   occurredAt: string;
   location: Location | null;
   eventId: string;
+}
+
+export interface ExpectedException {
+  kind: ExceptionKind;
+  reason: string;
+  occurredAt: string;
+  eventId: string;
+}
+
+export interface ExpectedMoney {
+  amount: string;
+  currency: string;
 }
 
 export interface ExpectedShipment {
@@ -19,6 +31,12 @@ export interface ExpectedShipment {
   actualArrivalAt: string | null;
   /** Ascending by occurredAt. */
   milestones: ExpectedMilestone[];
+  cargoReadyDate: string | null;
+  customsStatus: 'held' | 'released' | null;
+  /** Ascending by occurredAt. */
+  exceptions: ExpectedException[];
+  /** The ids of every event that names the shipment, ascending by (occurredAt, eventId). */
+  timeline: string[];
 }
 
 export interface ExpectedBooking {
@@ -36,24 +54,37 @@ export interface ExpectedPurchaseOrder {
 export interface ExpectedInvoice {
   id: string;
   shipmentId: string | null;
-  kind: 'invoice' | 'freight_invoice';
-  amount: string;
-  currency: string;
+  kind: 'invoice' | 'freight_invoice' | null;
+  amount: string | null;
+  currency: string | null;
   dueDate: string | null;
+  name: string | null;
+  status: string | null;
+  total: ExpectedMoney | null;
+  balance: ExpectedMoney | null;
+  issuedAt: string | null;
+  voidedAt: string | null;
+  items: unknown[] | null;
 }
 
 export interface ExpectedDocument {
   id: string;
   shipmentId: string | null;
-  documentType: string;
+  documentType: string | null;
   fileName: string | null;
   url: string | null;
+  memo: string | null;
+  archivedAt: string | null;
+  uploadedAt: string | null;
 }
 
 export interface ExpectedContainer {
   containerNumber: string;
   shipmentId: string | null;
-  status: 'loaded' | 'unloaded';
+  status: 'loaded' | 'unloaded' | null;
+  lastFreeDay: string | null;
+  availableForPickupAt: string | null;
+  emptyReturnedAt: string | null;
 }
 
 export interface ExpectedWorld {
@@ -82,6 +113,9 @@ export function sortWorld(world: ExpectedWorld): ExpectedWorld {
         ...shipment,
         milestones: [...shipment.milestones].sort(
           (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || byKey<ExpectedMilestone>((m) => m.eventId)(a, b),
+        ),
+        exceptions: [...shipment.exceptions].sort(
+          (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || byKey<ExpectedException>((e) => e.eventId)(a, b),
         ),
       }))
       .sort(byKey((s) => s.id)),

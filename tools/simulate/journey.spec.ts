@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { iso6346CheckDigit, runNumberOf } from './ids.js';
 import { generateJourneys, Journey, JourneyStep, SimulationFormat } from './journey.js';
-import { COMPACT_TYPES, StepKind } from './wire-types.js';
+import { ALL_STEP_KINDS, StepKind } from './wire-types.js';
 
-const ALL_KINDS = Object.keys(COMPACT_TYPES) as StepKind[];
+const ALL_KINDS = ALL_STEP_KINDS;
 const FORMATS: SimulationFormat[] = ['v2', 'compact', 'mixed'];
 const ms = (iso: string) => Date.parse(iso);
 

@@ -3,7 +3,7 @@ import { ExpectedWorld, mergeWorlds } from './expected-world.js';
 import { ContainerNumbers, JourneyIds, MAX_CONTAINERS_PER_SHIPMENT, MAX_SHIPMENTS, runNumberOf } from './ids.js';
 import { BUYERS, CARRIERS, currencyFor, DESTINATION_PORTS, ORIGIN_PORTS, PRODUCTS, Site, SUPPLIERS, WAREHOUSES } from './places.js';
 import { mix32, Random } from './random.js';
-import { StepKind, v2TypeFor } from './wire-types.js';
+import { COMPACT_TYPES, hasV2Type, StepKind } from './wire-types.js';
 
 export type SimulationFormat = EnvelopeFormat | 'mixed';
 
@@ -83,9 +83,30 @@ export interface DocumentPlan {
   url: string;
 }
 
+/** An `/invoice` resource as Flexport describes it when the event is sent. */
+export interface InvoiceResource {
+  id: string;
+  name: string;
+  status: 'outstanding' | 'paid';
+  total: { amount: string; currency: string };
+  balance: { amount: string; currency: string };
+  dueDate: string;
+  issuedAt: string;
+  items: Record<string, unknown>[];
+}
+
+/** A `/document` resource's fields beyond the compact ones. */
+export interface DocumentResource {
+  memo: string | null;
+  archivedAt: string | null;
+  uploadedAt: string;
+}
+
 interface StepBase {
   journey: number;
   format: EnvelopeFormat;
+  /** The v2 type, for the steps whose type depends on the step (see PER_STEP_V2_TYPE). */
+  v2Type?: string;
   /** The envelope's `id`: an integer in v2, an `evt_…` string in compact. */
   wireId: string | number;
   eventId: string;
@@ -108,6 +129,17 @@ export type JourneyStep = StepBase &
     | { kind: 'container_loaded' | 'container_unloaded'; container: ContainerPlan; location: Site }
     | { kind: 'invoice_created' | 'freight_invoice_ready'; invoice: InvoiceSnapshot }
     | { kind: 'document_uploaded' | 'bill_of_lading_ready'; document: DocumentPlan }
+    | { kind: 'cargo_ready_date_changed'; v2Type: string; cargoReadyDate: string }
+    | { kind: 'delay' | 'customs_hold'; v2Type: string }
+    | { kind: 'invoice_updated'; v2Type: string; resource: InvoiceResource }
+    | { kind: 'document_updated'; v2Type: string; document: DocumentPlan; resource: DocumentResource }
+    | {
+        kind: 'container_available_for_pickup' | 'container_free_time_expiring' | 'container_empty_returned';
+        container: ContainerPlan;
+        location: Site;
+        /** `YYYY-MM-DD`, on the container resource of the free-time and empty-return events. */
+        lastFreeDay: string;
+      }
   );
 
 export interface Journey {
@@ -118,6 +150,28 @@ export interface Journey {
   /** The final state the journey means to leave, written down from its plan, not folded from its events. */
   intended: ExpectedWorld;
 }
+
+/** Delays of the kind a shipment meets before it sails, and at sea. */
+const DELAYS_BEFORE_DEPARTURE = [
+  'cargo_rolled_from_booked_vessel',
+  'equipment_unavailable',
+  'supplier_late_gate_in',
+  'vessel_delay_schedule_updated_by_carrier',
+];
+const DELAYS_IN_TRANSIT = [
+  'vessel_delay_port_congestion',
+  'weather_delay',
+  'transshipment_delay',
+  'vessel_delay_mechanical',
+  'port_strike_delay',
+];
+const CUSTOMS_HOLDS = [
+  'customs_agriculture_hold',
+  'customs_entry_release_status_document_required',
+  'customs_entry_release_status_pending_intensive_exam',
+  'customs_entry_release_status_under_cbp_review',
+  'customs_undergoing_x_ray_exam',
+];
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -179,8 +233,9 @@ function planJourney(context: PlanContext, index: number): Journey {
   const archivedPos = Array.from({ length: poCount }, (_, j) => j === 0 || rng.chance(0.4));
   const containerCount = rng.int(1, MAX_CONTAINERS_PER_SHIPMENT);
   const etaUpdates = rng.int(2, 4);
+  const archivePackingList = rng.chance(0.5);
 
-  const slots = timeline(rng, context.startMs, { poCount, archivedPos, containerCount, etaUpdates });
+  const slots = timeline(rng, context.startMs, { poCount, archivedPos, containerCount, etaUpdates, archivePackingList });
   const timeOf = (kind: StepKind, ref = 0): number => slots.find((s) => s.kind === kind && s.ref === ref)!.at;
   const departedAt = timeOf('departed');
   const arrivedAt = timeOf('arrived');
@@ -276,12 +331,88 @@ function planJourney(context: PlanContext, index: number): Journey {
   const documents = {
     commercialInvoice: documentPlan(ids.documentId(), 'commercial_invoice', `CI-${shipmentId}.pdf`),
     billOfLading: documentPlan(ids.documentId(), 'flexport_bill_of_lading', `HBL-FLXT${shipmentId}.pdf`),
+    packingList: documentPlan(ids.documentId(), 'packing_list', `PL-${shipmentId}.pdf`),
   };
+  const documentResources: DocumentResource[] = [
+    { memo: null, archivedAt: null, uploadedAt: iso(timeOf('document_updated', 0)) },
+    { memo: 'Telex release', archivedAt: null, uploadedAt: iso(timeOf('bill_of_lading_ready')) },
+    ...(archivePackingList
+      ? [
+          {
+            memo: 'Superseded by the packing list of the final booking',
+            archivedAt: iso(timeOf('document_updated', 2)),
+            uploadedAt: iso(timeOf('document_updated', 0)),
+          },
+        ]
+      : []),
+  ];
+
+  // Flexport's own record of the two invoices: the freight one shared, then paid; the duties one due later than first said.
+  const money2 = (cents: number) => ({ amount: money(cents), currency });
+  const freightItems = [
+    {
+      _object: '/invoice_item',
+      name: 'Ocean Freight',
+      slug: 'ocean_freight',
+      category: 'freight',
+      amount: { _object: '/money', amount: money(finalFreightCents), currency_code: currency },
+      rate: money(finalFreightCents),
+      quantity: '1.0',
+    },
+  ];
+  const dutiesCents = Math.round(Number(invoices.duties.amount) * 100);
+  const invoiceResources: InvoiceResource[] = [
+    {
+      id: freightId,
+      name: `FLEX-${shipmentId}-1`,
+      status: 'outstanding',
+      total: money2(finalFreightCents),
+      balance: money2(finalFreightCents),
+      dueDate: invoices.final.dueDate,
+      issuedAt: iso(timeOf('freight_invoice_ready')),
+      items: freightItems,
+    },
+    {
+      id: dutiesId,
+      name: `FLEX-${shipmentId}-2`,
+      status: 'outstanding',
+      total: money2(dutiesCents),
+      balance: money2(dutiesCents),
+      dueDate: dateOnly(Date.parse(invoices.duties.dueDate) + 7 * DAY),
+      issuedAt: iso(timeOf('invoice_created', 1)),
+      items: [
+        {
+          _object: '/invoice_item',
+          name: 'Customs Duties',
+          slug: 'customs_duties',
+          category: 'customs',
+          amount: { _object: '/money', amount: invoices.duties.amount, currency_code: currency },
+          rate: invoices.duties.amount,
+          quantity: '1.0',
+        },
+      ],
+    },
+  ];
+  invoiceResources.push({ ...invoiceResources[0], status: 'paid', balance: money2(0) });
+  const invoiceVerbs = ['invoice_shared', 'invoice_due_date_adjusted', 'invoice_payment_made'];
+  const lastFreeDay = dateOnly(arrivedAt + 5 * DAY);
 
   const leg: LegSnapshot = { estimatedDepartureAt: null, estimatedArrivalAt: null, actualDepartureAt: null, actualArrivalAt: null };
+  const v2Types: Partial<Record<StepKind, (ref: number) => string>> = {
+    cargo_ready_date_changed: (ref) => (ref === 0 ? '/shipment#cargo_ready_date_changed' : '/shipment#updated_cargo_ready_date'),
+    delay: (ref) => `/shipment#${rng.pick(ref === 0 ? DELAYS_BEFORE_DEPARTURE : DELAYS_IN_TRANSIT)}`,
+    customs_hold: () => `/shipment#${rng.pick(CUSTOMS_HOLDS)}`,
+    invoice_updated: (ref) => `/invoice#${invoiceVerbs[ref]}`,
+    // Flexport does not publish the verbs of document events; the service goes by the resource.
+    document_updated: (ref) => (ref === 2 ? '/document#archived' : '/document#uploaded'),
+  };
   const steps = slots.map((slot): JourneyStep => {
-    const format: EnvelopeFormat =
-      v2TypeFor(slot.kind) === undefined || context.format === 'compact'
+    const v2Type = v2Types[slot.kind]?.(slot.ref);
+    const compactOnly = !hasV2Type(slot.kind, v2Type);
+    const v2Only = COMPACT_TYPES[slot.kind] === undefined;
+    const format: EnvelopeFormat = v2Only
+      ? 'v2'
+      : compactOnly || context.format === 'compact'
         ? 'compact'
         : context.format === 'v2' || formats.chance(0.5)
           ? 'v2'
@@ -341,12 +472,55 @@ function planJourney(context: PlanContext, index: number): Journey {
         return { ...base, kind: slot.kind, document: documents.commercialInvoice };
       case 'bill_of_lading_ready':
         return { ...base, kind: slot.kind, document: documents.billOfLading };
+      case 'cargo_ready_date_changed':
+        return { ...base, kind: slot.kind, v2Type: v2Type!, cargoReadyDate: bookings[slot.ref].cargoReadyDate };
+      case 'delay':
+      case 'customs_hold':
+        return { ...base, kind: slot.kind, v2Type: v2Type! };
+      case 'invoice_updated':
+        return { ...base, kind: slot.kind, v2Type: v2Type!, resource: invoiceResources[slot.ref] };
+      case 'document_updated':
+        return {
+          ...base,
+          kind: slot.kind,
+          v2Type: v2Type!,
+          document: slot.ref === 1 ? documents.billOfLading : documents.packingList,
+          resource: documentResources[slot.ref],
+        };
+      case 'container_available_for_pickup':
+      case 'container_free_time_expiring':
+      case 'container_empty_returned':
+        return { ...base, kind: slot.kind, container: containerPlans[slot.ref], location: destination, lastFreeDay };
     }
   });
 
   const id = String(shipmentId);
   const milestoneSteps = steps.filter((step): step is Extract<JourneyStep, { kind: Milestone }> => isMilestone(step.kind));
   const delivered = milestoneSteps[milestoneSteps.length - 1];
+  const exceptionSteps = steps.filter((step) => step.kind === 'delay' || step.kind === 'customs_hold');
+  const last = <K extends StepKind>(kind: K, ref = 0) =>
+    steps.filter((step) => step.kind === kind)[ref] as Extract<JourneyStep, { kind: K }> | undefined;
+  const v2Invoice = (resource: InvoiceResource) => ({
+    name: resource.name,
+    status: resource.status,
+    total: resource.total,
+    balance: resource.balance,
+    issuedAt: resource.issuedAt,
+    voidedAt: null,
+    items: resource.items,
+  });
+  const v2Document = (resource: DocumentResource | null) => ({
+    memo: resource?.memo ?? null,
+    archivedAt: resource?.archivedAt ?? null,
+    uploadedAt: resource?.uploadedAt ?? null,
+  });
+  const containerDates = (container: ContainerPlan) => ({
+    lastFreeDay,
+    availableForPickupAt: steps.find((s) => s.kind === 'container_available_for_pickup' && s.container === container)!.occurredAt,
+    emptyReturnedAt: steps.find((s) => s.kind === 'container_empty_returned' && s.container === container)!.occurredAt,
+  });
+  // Every event that names the shipment: all but the compact purchase-order events.
+  const timelineOf = steps.filter((step) => !step.kind.startsWith('po_')).map((step) => step.eventId);
   const intended: ExpectedWorld = {
     shipments: [
       {
@@ -364,6 +538,15 @@ function planJourney(context: PlanContext, index: number): Journey {
           location: locationOf(step.location),
           eventId: step.eventId,
         })),
+        cargoReadyDate: shipment.cargoReadyDate,
+        customsStatus: 'released',
+        exceptions: exceptionSteps.map((step) => ({
+          kind: step.kind as 'delay' | 'customs_hold',
+          reason: step.v2Type!.slice('/shipment#'.length),
+          occurredAt: step.occurredAt,
+          eventId: step.eventId,
+        })),
+        timeline: timelineOf,
       },
     ],
     bookings: [{ id: String(bookingId), shipmentId: id, status: 'amended' }],
@@ -380,17 +563,36 @@ function planJourney(context: PlanContext, index: number): Journey {
         amount: money(finalFreightCents),
         currency,
         dueDate: invoices.final.dueDate,
+        ...v2Invoice(last('invoice_updated', 2)!.resource),
       },
-      { id: dutiesId, shipmentId: id, kind: 'invoice', amount: invoices.duties.amount, currency, dueDate: invoices.duties.dueDate },
+      {
+        id: dutiesId,
+        shipmentId: id,
+        kind: 'invoice',
+        amount: invoices.duties.amount,
+        currency,
+        dueDate: invoiceResources[1].dueDate,
+        ...v2Invoice(invoiceResources[1]),
+      },
     ],
-    documents: Object.values(documents).map((document) => ({
+    documents: [
+      { document: documents.commercialInvoice, resource: null },
+      { document: documents.billOfLading, resource: documentResources[1] },
+      { document: documents.packingList, resource: documentResources[archivePackingList ? 2 : 0] },
+    ].map(({ document, resource }) => ({
       id: document.id,
       shipmentId: id,
       documentType: document.documentType,
       fileName: document.fileName,
       url: document.url,
+      ...v2Document(resource),
     })),
-    containers: containerPlans.map((container) => ({ containerNumber: container.number, shipmentId: id, status: 'unloaded' })),
+    containers: containerPlans.map((container) => ({
+      containerNumber: container.number,
+      shipmentId: id,
+      status: 'unloaded',
+      ...containerDates(container),
+    })),
   };
   return { index, shipment, steps, intended: mergeWorlds([intended]) };
 }
@@ -402,7 +604,7 @@ function planJourney(context: PlanContext, index: number): Journey {
 function timeline(
   rng: Random,
   startMs: number,
-  shape: { poCount: number; archivedPos: boolean[]; containerCount: number; etaUpdates: number },
+  shape: { poCount: number; archivedPos: boolean[]; containerCount: number; etaUpdates: number; archivePackingList: boolean },
 ): Slot[] {
   const plan: [StepKind, number, number, number][] = [];
   const add = (kind: StepKind, minMinutes: number, maxMinutes: number, ref = 0) => plan.push([kind, minMinutes, maxMinutes, ref]);
@@ -410,25 +612,41 @@ function timeline(
 
   times(shape.poCount, (j) => add('po_created', 60, 2 * 24 * 60, j));
   add('booking_confirmed', 24 * 60, 3 * 24 * 60);
+  add('cargo_ready_date_changed', 60, 6 * 60, 0);
   add('po_updated', 120, 2 * 24 * 60, 0);
   add('document_uploaded', 120, 24 * 60);
+  add('document_updated', 60, 12 * 60, 0);
   add('booking_amended', 6 * 60, 3 * 24 * 60);
+  add('cargo_ready_date_changed', 30, 6 * 60, 1);
   add('estimated_departure', 60, 12 * 60, 0);
   add('estimated_arrival', 1, 30, 0);
   times(shape.poCount - 1, (j) => add('po_updated', 60, 24 * 60, j + 1));
   add('cargo_ready', 3 * 24 * 60, 7 * 24 * 60);
+  if (shape.archivePackingList) add('document_updated', 60, 12 * 60, 2);
   add('estimated_departure', 12 * 60, 2 * 24 * 60, 1);
   times(shape.containerCount, (c) => add('container_loaded', c === 0 ? 12 * 60 : 30, c === 0 ? 36 * 60 : 6 * 60, c));
+  add('delay', 30, 6 * 60, 0);
   add('departed', 2 * 60, 12 * 60);
   add('bill_of_lading_ready', 2 * 60, 24 * 60);
+  add('document_updated', 60, 12 * 60, 1);
   add('invoice_created', 24 * 60, 3 * 24 * 60, 0);
-  times(shape.etaUpdates, (k) => add('estimated_arrival', 2 * 24 * 60, 5 * 24 * 60, k + 1));
+  times(shape.etaUpdates, (k) => {
+    add('estimated_arrival', 2 * 24 * 60, 5 * 24 * 60, k + 1);
+    if (k === 0) add('delay', 60, 24 * 60, 1);
+  });
   add('arrived', 24 * 60, 4 * 24 * 60);
   times(shape.containerCount, (c) => add('container_unloaded', 60, 12 * 60, c));
+  add('customs_hold', 60, 12 * 60, 0);
   add('customs_cleared', 6 * 60, 2 * 24 * 60);
+  times(shape.containerCount, (c) => add('container_available_for_pickup', 30, 6 * 60, c));
   add('invoice_created', 2 * 60, 24 * 60, 1);
   add('freight_invoice_ready', 60, 2 * 24 * 60);
+  add('invoice_updated', 30, 6 * 60, 0);
+  add('invoice_updated', 60, 24 * 60, 1);
+  times(shape.containerCount, (c) => add('container_free_time_expiring', 30, 12 * 60, c));
   add('delivered', 24 * 60, 5 * 24 * 60);
+  times(shape.containerCount, (c) => add('container_empty_returned', 2 * 60, 24 * 60, c));
+  add('invoice_updated', 24 * 60, 10 * 24 * 60, 2);
   shape.archivedPos.forEach((archived, j) => archived && add('po_archived', 24 * 60, 10 * 24 * 60, j));
 
   let at = startMs + rng.int(0, START_SPREAD_DAYS * 24 * 60) * MINUTE + rng.int(0, 59) * 1000;

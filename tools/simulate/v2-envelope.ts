@@ -1,4 +1,4 @@
-import type { JourneyStep, LegSnapshot, ShipmentPlan } from './journey.js';
+import type { ContainerPlan, JourneyStep, LegSnapshot, ShipmentPlan } from './journey.js';
 import type { Site } from './places.js';
 import { wireTypeFor } from './wire-types.js';
 
@@ -25,17 +25,106 @@ export function v2Envelope(step: JourneyStep): Record<string, unknown> {
     version: 2,
     created_at: step.createdAt,
     occurred_at: step.occurredAt,
-    type: wireTypeFor(step.kind, 'v2'),
-    data: {
-      _object: '/shipment_event_data',
-      ...v2Parts(step),
-    },
+    type: wireTypeFor({ ...step, format: 'v2' }),
+    data: v2Data(step),
   };
+}
+
+/**
+ * Flexport does not publish the envelope of invoice and document events: `data` holds the resource
+ * (and here no `_object`); the service recognises them by `data.resource._object`.
+ */
+function v2Data(step: JourneyStep): Record<string, unknown> {
+  const { shipment } = step;
+  switch (step.kind) {
+    case 'invoice_updated': {
+      const { resource } = step;
+      return {
+        resource: {
+          _object: '/invoice',
+          id: resource.id,
+          name: resource.name,
+          status: resource.status,
+          type: 'Shipment',
+          issued_at: resource.issuedAt,
+          due_date: resource.dueDate,
+          voided_at: null,
+          last_updated_at: step.occurredAt,
+          total: money(resource.total),
+          balance: money(resource.balance),
+          items: resource.items,
+          shipments: [shipmentRef(shipment)],
+        },
+      };
+    }
+    case 'document_updated':
+      return {
+        resource: {
+          _object: '/document',
+          id: step.document.id,
+          file_name: step.document.fileName,
+          document_type: step.document.documentType,
+          memo: step.resource.memo,
+          file_link: step.document.url,
+          archived_at: step.resource.archivedAt,
+          file_metadata: { _object: '/file/metadata', size: 40_000 + (shipment.id % 9_000), uploaded_at: step.resource.uploadedAt },
+          shipment: shipmentRef(shipment),
+        },
+      };
+    default:
+      return { _object: '/shipment_event_data', ...v2Parts(step) };
+  }
+}
+
+const money = ({ amount, currency }: { amount: string; currency: string }) => ({ _object: '/money', amount, currency_code: currency });
+
+function shipmentRef(shipment: ShipmentPlan): Record<string, unknown> {
+  return { _object: '/api/refs/object', ref_type: '/shipment', link: `https://api.flexport.com/shipments/${shipment.id}`, id: shipment.id };
 }
 
 function v2Parts(step: JourneyStep): { resource: unknown; shipment: unknown; location: unknown; containers: unknown[] } {
   const { shipment } = step;
   switch (step.kind) {
+    case 'cargo_ready_date_changed':
+      return {
+        resource: { _object: '/shipment', id: shipment.id, status: 'booked', cargo_ready_date: step.cargoReadyDate },
+        shipment: shipmentObject(shipment, 'booked', null, step.cargoReadyDate),
+        location: null,
+        containers: [],
+      };
+    case 'delay':
+    case 'customs_hold':
+      return {
+        resource: { _object: '/shipment', id: shipment.id, status: step.kind === 'delay' ? 'in_transit_to_arrival_port' : 'arrival_port' },
+        shipment: shipmentObject(shipment, step.kind === 'delay' ? 'in_transit_to_arrival_port' : 'arrival_port', null),
+        location: null,
+        containers: [],
+      };
+    case 'container_available_for_pickup':
+      return {
+        resource: {
+          _object: '/ocean/shipment_container_leg',
+          id: step.container.legId,
+          shipment_container: { _object: '/api/refs/object', id: step.container.id, ref_type: '/ocean/shipment_container' },
+          // Documented as a list of dates, it arrives as an empty object.
+          dates: {},
+        },
+        shipment: shipmentObject(shipment, 'arrival_port', null),
+        location: shipmentNode(step.location, 'port_of_unloading'),
+        containers: [containerObject(step.container)],
+      };
+    case 'container_free_time_expiring':
+    case 'container_empty_returned':
+      return {
+        resource: {
+          ...containerObject(step.container),
+          last_free_day_date: step.lastFreeDay,
+          empty_returned_date: step.kind === 'container_empty_returned' ? inOffset(step.occurredAt, step.location.utcOffset) : null,
+        },
+        shipment: shipmentObject(shipment, step.kind === 'container_empty_returned' ? 'final_destination' : 'arrival_port', null),
+        location: null,
+        containers: [],
+      };
     case 'estimated_departure':
       return {
         resource: oceanLeg(shipment, {
@@ -106,21 +195,23 @@ function v2Parts(step: JourneyStep): { resource: unknown; shipment: unknown; loc
         },
         shipment: shipmentObject(shipment, loaded ? 'departure_port' : 'arrival_port', null),
         location: shipmentNode(step.location, loaded ? 'port_of_loading' : 'port_of_unloading'),
-        containers: [
-          {
-            _object: '/ocean/shipment_container',
-            id: container.id,
-            container_number: container.number,
-            container_size: container.size,
-            container_type: container.type,
-            seal_number: container.seal,
-          },
-        ],
+        containers: [containerObject(container)],
       };
     }
     default:
       throw new Error(`${step.kind} has no v2 envelope`);
   }
+}
+
+function containerObject(container: ContainerPlan): Record<string, unknown> {
+  return {
+    _object: '/ocean/shipment_container',
+    id: container.id,
+    container_number: container.number,
+    container_size: container.size,
+    container_type: container.type,
+    seal_number: container.seal,
+  };
 }
 
 function legDates(shipment: ShipmentPlan, leg: LegSnapshot): Record<string, string | null> {
@@ -157,7 +248,12 @@ function oceanLeg(shipment: ShipmentPlan, dates: Record<string, string | null>):
   };
 }
 
-function shipmentObject(shipment: ShipmentPlan, status: string, leg: LegSnapshot | null): Record<string, unknown> {
+function shipmentObject(
+  shipment: ShipmentPlan,
+  status: string,
+  leg: LegSnapshot | null,
+  cargoReadyDate = shipment.cargoReadyDate,
+): Record<string, unknown> {
   return {
     _object: '/shipment',
     id: shipment.id,
@@ -165,7 +261,7 @@ function shipmentObject(shipment: ShipmentPlan, status: string, leg: LegSnapshot
     status,
     transportation_mode: 'ocean',
     incoterm: shipment.incoterm,
-    cargo_ready_date: shipment.cargoReadyDate,
+    cargo_ready_date: cargoReadyDate,
     estimated_arrival_date: localTime(leg?.estimatedArrivalAt ?? null, shipment.destination),
     metadata: {},
     legs: {

@@ -7,8 +7,8 @@ export type ContainerState = ProjectionState<ContainerEntity>;
 
 /**
  * One container after one more event that names it. The status is that of the greatest-versioned
- * event; shipment id and location those of the greatest-versioned event that carried one (null
- * means the event did not); `lastEventAt` is the latest occurredAt.
+ * loading or unloading event; shipment id, location and each date those of the greatest-versioned
+ * event that carried one (null: the event did not); `lastEventAt` is the latest occurredAt.
  * Returns `current` itself when the event changes nothing.
  */
 export function applyContainerEvent(
@@ -18,15 +18,28 @@ export function applyContainerEvent(
   version: EventVersion,
 ): ContainerState {
   const location = facts.location && { name: facts.location.name, country: facts.location.country };
+  const dates = Object.hasOwn(facts.dates, containerNumber) ? facts.dates[containerNumber] : {};
+  const instant = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
   return nextRow(
     current,
-    () => ({ containerNumber, shipmentId: null, status: facts.status, location: null }),
+    () => ({
+      containerNumber,
+      shipmentId: null,
+      status: null,
+      location: null,
+      lastFreeDay: null,
+      availableForPickupAt: null,
+      emptyReturnedAt: null,
+    }),
     version,
     (row) =>
       [
         claim(row, 'shipmentId', facts.shipmentId ?? undefined, version),
-        claim(row, 'status', facts.status, version),
+        claim(row, 'status', facts.status ?? undefined, version),
         claim(row, 'location', location ?? undefined, version),
+        claim(row, 'lastFreeDay', dates.lastFreeDay, version),
+        claim(row, 'availableForPickupAt', instant(dates.availableForPickupAt), version),
+        claim(row, 'emptyReturnedAt', instant(dates.emptyReturnedAt), version),
       ].includes(true),
   );
 }

@@ -15,10 +15,21 @@ export class ContainerEntity extends ProjectionEntity {
   @Column({ name: 'shipment_id', type: 'text', nullable: true })
   shipmentId: string | null;
 
-  @Column({ type: 'text' })
-  status: ContainerStatus;
+  /** Null while only date events (pickup, free time, empty return) have named the container. */
+  @Column({ type: 'text', nullable: true })
+  status: ContainerStatus | null;
 
   /** `{name, country}` of the latest event that had a location; null until one does. */
   @Column({ type: 'jsonb', nullable: true })
   location: Location | null;
+
+  /** A calendar date, `YYYY-MM-DD`. */
+  @Column({ name: 'last_free_day', type: 'date', nullable: true })
+  lastFreeDay: string | null;
+
+  @Column({ name: 'available_for_pickup_at', type: 'timestamptz', nullable: true })
+  availableForPickupAt: Date | null;
+
+  @Column({ name: 'empty_returned_at', type: 'timestamptz', nullable: true })
+  emptyReturnedAt: Date | null;
 }

@@ -30,3 +30,12 @@ export function toCalendarDate(value: unknown, field: string): string {
   }
   return toInstant(value, field).slice(0, 10);
 }
+
+/**
+ * A calendar date as the sender wrote it: `YYYY-MM-DD`, or the date part of an ISO instant in its own
+ * offset (a last free day sent as `2026-04-10T23:59:00-07:00` is the 10th where the container is).
+ */
+export function toLocalCalendarDate(value: unknown, field: string): string {
+  toInstant(value, field);
+  return (value as string).trim().slice(0, 10);
+}

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { EventCategory } from './catalogue.js';
-import { deriveEventId, parseEnvelope, readEnvelope } from './envelope.js';
+import { deriveEventId, Envelope, parseEnvelope, readEnvelope } from './envelope.js';
+import { eventShipmentId } from './event-references.js';
 import { InvalidEventError } from './invalid-event.error.js';
 import { classifyEnvelope, normalizeEvent } from './normalize.js';
 
@@ -79,6 +80,163 @@ describe('normalizeEvent with Flexport v2 deliveries', () => {
     const { envelope } = fixture('flexport-v2/shipment-leg-departed.json');
     const broken = { ...envelope, data: { ...(envelope.data as object), shipment: {} } };
     expect(() => normalizeEvent(broken, '1', RECEIVED_AT)).toThrow(new InvalidEventError('data.shipment.id is missing'));
+  });
+});
+
+describe('normalizeEvent with the v2 types beyond the seed', () => {
+  it.each([
+    ['flexport-v2/shipment-vessel-delay.json', 'delay', 'vessel_delay_port_congestion'],
+    ['flexport-v2/shipment-customs-agriculture-hold.json', 'customs_hold', 'customs_agriculture_hold'],
+  ])('reads %s as an exception of the shipment, the verb as its reason', (path, kind, reason) => {
+    expect(normalizeFixture(path)).toMatchObject({
+      category: EventCategory.Exception,
+      name: kind,
+      subject: { shipmentId: '104233' },
+      facts: { category: 'exception', shipmentId: '104233', kind, reason },
+    });
+  });
+
+  it('names the shipment of an exception by its resource when data.shipment is missing', () => {
+    const event = normalizeData('/shipment#weather_delay', { resource: { _object: '/shipment', id: 88 } }, { _object: '/event' });
+    expect(event.facts).toEqual({ category: 'exception', shipmentId: '88', kind: 'delay', reason: 'weather_delay' });
+    expect(() => normalizeData('/shipment#weather_delay', { resource: { _object: '/shipment_leg', id: 88 } })).toThrow(
+      new InvalidEventError('data.shipment.id is missing'),
+    );
+  });
+
+  it('reads the cargo ready date of the shipment resource, as the calendar date it was written', () => {
+    expect(normalizeFixture('flexport-v2/shipment-cargo-ready-date-changed.json')).toMatchObject({
+      category: EventCategory.Transit,
+      name: 'cargo_ready_date_changed',
+      facts: { shipmentId: '104233', transit: {}, cargoReadyDate: '2026-02-27' },
+    });
+    const fromShipment = normalizeData('/shipment#updated_cargo_ready_date', {
+      resource: { _object: '/shipment', id: 5 },
+      shipment: { id: 5, cargo_ready_date: '2026-03-01T23:30:00-08:00' },
+    });
+    expect(fromShipment.facts).toMatchObject({ cargoReadyDate: '2026-03-01' });
+    expect(() => normalizeData('/shipment#updated_cargo_ready_date', { shipment: { id: 5, cargo_ready_date: null } })).toThrow(
+      new InvalidEventError('shipment carries no cargo_ready_date'),
+    );
+  });
+
+  it('reads an /invoice resource: money as exact strings, the shipment from its references, no compact fields', () => {
+    const event = normalizeFixture('flexport-v2/invoice-payment-made.json');
+    expect(event).toMatchObject({
+      category: EventCategory.Invoice,
+      name: 'invoice_updated',
+      subject: { invoiceId: 'p3Xk8TqLQm2rVn5sWc9yZA', shipmentId: '104233' },
+      facts: {
+        invoiceId: 'p3Xk8TqLQm2rVn5sWc9yZA',
+        shipmentId: '104233',
+        name: 'FLEX-104233-2',
+        status: 'paid',
+        total: { amount: '1941.13', currency: 'USD' },
+        balance: { amount: '0.00', currency: 'USD' },
+        dueDate: '2026-04-24',
+        issuedAt: '2026-03-25T10:29:41.000Z',
+        voidedAt: null,
+        items: [expect.objectContaining({ slug: 'ocean_freight' }), expect.objectContaining({ slug: 'customs_clearance' })],
+      },
+    });
+    expect(event.facts).not.toHaveProperty('kind');
+    expect(event.facts).not.toHaveProperty('amount');
+  });
+
+  it('understands an /invoice resource whatever the verb, and leaves out the fields it does not carry', () => {
+    const event = normalizeData('/invoice#invoice_discount_applied', {
+      resource: { _object: '/invoice', id: 'INV-9', status: 'past_due' },
+    });
+    expect(event).toMatchObject({ category: EventCategory.Invoice, name: 'invoice_updated' });
+    expect(event.facts).toEqual({ category: 'invoice', invoiceId: 'INV-9', shipmentId: null, dueDate: null, status: 'past_due' });
+    expect(normalizeFixture('flexport-v2/invoice-voided.json').facts).toMatchObject({
+      shipmentId: '104233',
+      status: 'void',
+      voidedAt: '2026-04-03T09:12:30.000Z',
+    });
+  });
+
+  it.each([
+    [
+      'money that is a number',
+      { total: { amount: 12.5, currency_code: 'USD' } },
+      'data.resource.total.amount is not a decimal string: 12.5',
+    ],
+    ['money without a currency', { balance: { amount: '1.00' } }, 'currency is not an ISO-4217 code: undefined'],
+    ['items that are not a list', { items: { a: 1 } }, 'data.resource.items is not an array'],
+    ['an unreadable issue date', { issued_at: 'soon' }, 'data.resource.issued_at is not an ISO-8601 date: "soon"'],
+  ])('dead-letters an invoice resource with %s', (_label, fields, reason) => {
+    expect(() => normalizeData('/invoice#invoice_shared', { resource: { _object: '/invoice', id: 'I', ...fields } })).toThrow(
+      new InvalidEventError(reason),
+    );
+  });
+
+  it('reads a /document resource whatever the verb: url from file_link, upload time from its metadata', () => {
+    expect(normalizeFixture('flexport-v2/document-uploaded.json')).toMatchObject({
+      category: EventCategory.Document,
+      name: 'document_updated',
+      facts: {
+        documentId: 'FTP-VvpjRpWWFSgArOO7eQ',
+        shipmentId: '104233',
+        documentType: 'commercial_invoice',
+        fileName: 'CI-104233.pdf',
+        url: 'https://api.flexport.com/documents/FTP-VvpjRpWWFSgArOO7eQ/download',
+        memo: null,
+        archivedAt: null,
+        uploadedAt: '2026-02-24T03:19:52.000Z',
+      },
+    });
+    expect(normalizeFixture('flexport-v2/document-archived.json').facts).toMatchObject({
+      memo: 'Superseded by CI-104233-rev1',
+      archivedAt: '2026-02-26T11:04:40.000Z',
+    });
+    const bare = normalizeData('/document#created', { resource: { _object: '/document', id: 'D' } });
+    expect(bare.facts).toEqual({ category: 'document', documentId: 'D', shipmentId: null, documentType: null, fileName: null, url: null });
+  });
+
+  it('reads the dates of an ocean container resource, the event type its own date from occurred_at when missing', () => {
+    expect(normalizeFixture('flexport-v2/container-free-time-to-expire.json')).toMatchObject({
+      category: EventCategory.Container,
+      name: 'container_free_time_expiring',
+      facts: {
+        containerNumbers: ['MSKU7748201'],
+        shipmentId: '104233',
+        status: null,
+        dates: { MSKU7748201: { lastFreeDay: '2026-03-28', availableForPickupAt: '2026-03-24T14:30:00.000Z' } },
+      },
+    });
+    expect(normalizeFixture('flexport-v2/container-available-for-pickup.json').facts).toMatchObject({
+      status: null,
+      dates: { MSKU7748201: { availableForPickupAt: '2026-03-24T14:30:00.000Z' } },
+    });
+    expect(normalizeFixture('flexport-v2/container-empty-returned.json').facts).toMatchObject({
+      dates: { MSKU7748201: { lastFreeDay: '2026-03-28', emptyReturnedAt: '2026-03-30T20:40:00.000Z' } },
+    });
+    const expired = normalizeData(
+      '/ocean/shipment_container#free_time_expired',
+      { resource: { _object: '/ocean/shipment_container', container_number: 'tghu1234567' } },
+      { occurred_at: '2026-04-01T03:00:00Z' },
+    );
+    expect(expired.facts).toMatchObject({
+      containerNumbers: ['TGHU1234567'],
+      shipmentId: null,
+      dates: { TGHU1234567: { lastFreeDay: '2026-04-01' } },
+    });
+  });
+
+  it('dates only the container an ocean container event is about, whatever else data.containers lists', () => {
+    const event = normalizeData('/ocean/shipment_container#empty_returned', {
+      resource: { _object: '/ocean/shipment_container', container_number: 'MSKU1', empty_returned_date: '2026-04-02T10:00:00Z' },
+      containers: [{ container_number: 'MSKU1', last_free_day_date: '2026-03-30' }, { container_number: 'TGHU2' }],
+    });
+    expect(event.facts).toMatchObject({
+      containerNumbers: ['MSKU1'],
+      dates: { MSKU1: { emptyReturnedAt: '2026-04-02T10:00:00.000Z', lastFreeDay: '2026-03-30' } },
+    });
+  });
+
+  it('leaves the container dates alone for loading and unloading', () => {
+    expect(normalizeFixture('flexport-v2/container-loaded-on-board.json').facts).toMatchObject({ status: 'loaded', dates: {} });
   });
 });
 
@@ -259,6 +417,66 @@ describe('parseEnvelope quarantines bodies that could not be kept as events', ()
         expect(readEnvelope(JSON.parse(raw.toString('utf8'))).ok).toBe(expectedOk);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the v2 families beyond the seed under hostile input', () => {
+  type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+  const paths = (value: Json, prefix: (string | number)[] = []): (string | number)[][] =>
+    value === null || typeof value !== 'object'
+      ? []
+      : (Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)).flatMap(([key, child]) => [
+          [...prefix, key],
+          ...paths(child as Json, [...prefix, key]),
+        ]);
+  const setPath = (root: Json, path: (string | number)[], replacement: Json): Json => {
+    const copy = structuredClone(root) as Record<string | number, Json>;
+    let cursor = copy;
+    for (const key of path.slice(0, -1)) cursor = cursor[key] as Record<string | number, Json>;
+    cursor[path[path.length - 1]] = replacement;
+    return copy;
+  };
+  const FIXTURES = [
+    'shipment-vessel-delay.json',
+    'shipment-customs-agriculture-hold.json',
+    'shipment-cargo-ready-date-changed.json',
+    'invoice-payment-made.json',
+    'invoice-voided.json',
+    'document-uploaded.json',
+    'document-archived.json',
+    'container-free-time-to-expire.json',
+    'container-available-for-pickup.json',
+    'container-empty-returned.json',
+  ].map((file) => fixture(`flexport-v2/${file}`).envelope as unknown as Json);
+
+  const check = (shape: Json, path: (string | number)[], value: Json) => {
+    const envelope = setPath(shape, path, value) as unknown as Envelope;
+    if (typeof envelope.type !== 'string') return;
+    try {
+      normalizeEvent(envelope, 'e', RECEIVED_AT);
+    } catch (error) {
+      // Anything else would be taken for a transient failure and retried for half an hour.
+      expect(error).toBeInstanceOf(InvalidEventError);
+    }
+    const shipment = eventShipmentId(envelope);
+    expect(shipment === null || typeof shipment === 'string').toBe(true);
+  };
+
+  it('normalises a wrong type in any field, or refuses it as invalid (a dead letter), never with another error', () => {
+    const wrong: Json[] = [null, 0, -1.5e308, 2 ** 53, true, '', '  ', 'x', 'x'.repeat(300), [], {}, [1, 'a', null], { a: { b: [] } }];
+    for (const shape of FIXTURES) for (const path of paths(shape)) for (const value of wrong) check(shape, path, value);
+  });
+
+  it('does the same for any JSON value in any field', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...FIXTURES)
+          .chain((shape) => fc.tuple(fc.constant(shape), fc.constantFrom(...paths(shape)), fc.jsonValue({ maxDepth: 3 }))),
+        ([shape, path, value]) => check(shape, path, value as Json),
+      ),
+      { numRuns: 1000 },
     );
   });
 });

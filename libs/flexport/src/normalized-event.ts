@@ -1,4 +1,4 @@
-import { CanonicalName, EnvelopeFormat, EventCategory, Milestone } from './catalogue.js';
+import { CanonicalName, EnvelopeFormat, EventCategory, ExceptionKind, Milestone } from './catalogue.js';
 
 export interface Location {
   name: string | null;
@@ -28,6 +28,22 @@ export interface TransitFacts {
   category: EventCategory.Transit;
   shipmentId: string;
   transit: TransitDates;
+  /** `YYYY-MM-DD`, from the cargo-ready-date types only. */
+  cargoReadyDate?: string;
+}
+
+/** A delay or a customs hold reported on a shipment; the reason is the verb of its v2 type. */
+export interface ExceptionFacts {
+  category: EventCategory.Exception;
+  shipmentId: string;
+  kind: ExceptionKind;
+  reason: string;
+}
+
+/** Money as Flexport sends it: an exact decimal string and an ISO-4217 code. */
+export interface Money {
+  amount: string;
+  currency: string;
 }
 
 export interface BookingFacts {
@@ -48,23 +64,49 @@ export interface PurchaseOrderFacts {
   details: Record<string, unknown>;
 }
 
+/**
+ * Compact invoice events carry `kind`, `amount` and `currency`; v2 events (the `/invoice` resource)
+ * carry the others. A field that is undefined is not mentioned by the event and keeps its stored value;
+ * a null shipment id or due date means the same. A v2 field sent as null is stored as null.
+ */
 export interface InvoiceFacts {
   category: EventCategory.Invoice;
   invoiceId: string;
   shipmentId: string | null;
-  kind: 'invoice' | 'freight_invoice';
-  amount: string;
-  currency: string;
+  kind?: 'invoice' | 'freight_invoice';
+  amount?: string;
+  currency?: string;
   dueDate: string | null;
+  name?: string | null;
+  status?: string | null;
+  total?: Money | null;
+  balance?: Money | null;
+  issuedAt?: string | null;
+  voidedAt?: string | null;
+  items?: unknown[] | null;
 }
 
+/**
+ * A null shipment id, type, file name or url means the event did not carry it. `memo`, `archivedAt` and
+ * `uploadedAt` come from v2 events only: undefined when not mentioned, null when sent as null.
+ */
 export interface DocumentFacts {
   category: EventCategory.Document;
   documentId: string;
   shipmentId: string | null;
-  documentType: string;
+  documentType: string | null;
   fileName: string | null;
   url: string | null;
+  memo?: string | null;
+  archivedAt?: string | null;
+  uploadedAt?: string | null;
+}
+
+/** The dates a container event gives one container: `YYYY-MM-DD` for the last free day, instants otherwise. */
+export interface ContainerDates {
+  lastFreeDay?: string;
+  availableForPickupAt?: string;
+  emptyReturnedAt?: string;
 }
 
 export interface ContainerFacts {
@@ -72,7 +114,10 @@ export interface ContainerFacts {
   containerNumbers: string[];
   shipmentId: string | null;
   location: Location | null;
-  status: 'loaded' | 'unloaded';
+  /** Null for the date events (pickup, free time, empty return), which leave the status alone. */
+  status: 'loaded' | 'unloaded' | null;
+  /** By container number; empty for loading and unloading. */
+  dates: Readonly<Record<string, ContainerDates>>;
 }
 
 export interface UnknownFacts {
@@ -80,7 +125,15 @@ export interface UnknownFacts {
 }
 
 export type EventFacts =
-  MilestoneFacts | TransitFacts | BookingFacts | PurchaseOrderFacts | InvoiceFacts | DocumentFacts | ContainerFacts | UnknownFacts;
+  | MilestoneFacts
+  | TransitFacts
+  | ExceptionFacts
+  | BookingFacts
+  | PurchaseOrderFacts
+  | InvoiceFacts
+  | DocumentFacts
+  | ContainerFacts
+  | UnknownFacts;
 
 export interface SubjectIds {
   shipmentId?: string;

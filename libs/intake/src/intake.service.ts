@@ -47,6 +47,7 @@ export class IntakeService {
     @InjectQueue(QueueName.Invoices) invoices: Queue,
     @InjectQueue(QueueName.Documents) documents: Queue,
     @InjectQueue(QueueName.Containers) containers: Queue,
+    @InjectQueue(QueueName.Exceptions) exceptions: Queue,
     @InjectQueue(QueueName.UnknownEvents) unknownEvents: Queue,
     @InjectQueue(QueueName.Quarantine) quarantine: Queue,
     private readonly metrics: EventMetrics,
@@ -55,10 +56,9 @@ export class IntakeService {
     this.prefix = app.queuePrefix;
     this.seenTtlSeconds = app.seenTtlSeconds;
     this.queues = new Map(
-      [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, unknownEvents, quarantine].map((queue) => [
-        queue.name as QueueName,
-        queue,
-      ]),
+      [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, exceptions, unknownEvents, quarantine].map(
+        (queue) => [queue.name as QueueName, queue],
+      ),
     );
   }
 

@@ -6,9 +6,10 @@ import { EventHandler, HandlesEvents } from '@app/processing';
 import type { FieldVersions } from '@app/versions';
 import { MILESTONE_LISTENER } from './milestone-listener.js';
 import type { MilestoneListener, RecordedMilestone } from './milestone-listener.js';
+import { ShipmentExceptionEntity } from './shipment-exception.entity.js';
 import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
 import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
-import { ShipmentEntity } from './shipment.entity.js';
+import { CustomsStatus, ShipmentEntity } from './shipment.entity.js';
 
 interface ShipmentRow {
   status: Milestone | null;
@@ -18,12 +19,15 @@ interface ShipmentRow {
   estimated_arrival_at: Date | null;
   actual_departure_at: Date | null;
   actual_arrival_at: Date | null;
+  customs_status: CustomsStatus | null;
+  cargo_ready_date: string | null;
   container_numbers: string[];
   versions: FieldVersions;
 }
 
+/** `cargo_ready_date::text`: node-postgres would turn a DATE into a Date at local midnight. */
 const SHIPMENT_COLUMNS = `status, status_at, location, estimated_departure_at, estimated_arrival_at, actual_departure_at,
-  actual_arrival_at, container_numbers, versions`;
+  actual_arrival_at, customs_status, cargo_ready_date::text AS cargo_ready_date, container_numbers, versions`;
 
 function toState(row: ShipmentRow): ShipmentState {
   return {
@@ -34,6 +38,8 @@ function toState(row: ShipmentRow): ShipmentState {
     estimatedArrivalAt: iso(row.estimated_arrival_at),
     actualDepartureAt: iso(row.actual_departure_at),
     actualArrivalAt: iso(row.actual_arrival_at),
+    customsStatus: row.customs_status,
+    cargoReadyDate: row.cargo_ready_date,
     containerNumbers: row.container_numbers,
     versions: row.versions,
   };
@@ -41,22 +47,33 @@ function toState(row: ShipmentRow): ShipmentState {
 
 function shipmentFacts(event: NormalizedEvent) {
   const { facts } = event;
-  if (facts.category !== EventCategory.Milestone && facts.category !== EventCategory.Transit) {
+  if (
+    facts.category !== EventCategory.Milestone &&
+    facts.category !== EventCategory.Transit &&
+    facts.category !== EventCategory.Exception
+  ) {
     throw new InvalidEventError(`MilestonesHandler cannot apply a ${facts.category} event`);
   }
   return facts;
 }
 
+/** An exception event as its history row. */
+function exceptionRow(event: NormalizedEvent) {
+  const { facts } = event;
+  if (facts.category !== EventCategory.Exception) return null;
+  return { shipment_id: facts.shipmentId, event_id: event.eventId, kind: facts.kind, reason: facts.reason, occurred_at: event.occurredAt };
+}
+
 /**
- * Applies milestone and transit events to the shipments projection and its milestone history.
- * Concurrent workers on one shipment are serialised by the shipment row's lock (created if need be
- * with INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE), so no update is lost.
- * Not a ProjectionHandler: a milestone writes the shipment row, its history and the listener's rows
+ * Applies milestone, transit and exception events to the shipments projection and its milestone and
+ * exception histories. Concurrent workers on one shipment are serialised by the shipment row's lock
+ * (created if need be with INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE), so no update is lost.
+ * Not a ProjectionHandler: an event writes the shipment row, its histories and the listener's rows
  * under that one lock, where the one-table machinery writes a single table.
  */
-@HandlesEvents(EventCategory.Milestone, EventCategory.Transit)
+@HandlesEvents(EventCategory.Milestone, EventCategory.Transit, EventCategory.Exception)
 export class MilestonesHandler implements EventHandler {
-  readonly projections = [ShipmentEntity, ShipmentMilestoneEntity];
+  readonly projections = [ShipmentEntity, ShipmentMilestoneEntity, ShipmentExceptionEntity];
 
   constructor(@Optional() @Inject(MILESTONE_LISTENER) private readonly listener?: MilestoneListener) {}
 
@@ -73,8 +90,10 @@ export class MilestonesHandler implements EventHandler {
             eventId: event.eventId,
           })
         : null;
+    const exception = exceptionRow(event);
+    const entered = exception ? (await this.recordExceptions(manager, [exception])).size > 0 : false;
     const next = applyShipmentEvent(current, event);
-    if (next !== current || recorded) await this.saveShipment(manager, facts.shipmentId, next);
+    if (next !== current || recorded || entered) await this.saveShipment(manager, facts.shipmentId, next);
     if (recorded && this.listener) await this.listener.onMilestoneRecorded(manager, recorded);
   }
 
@@ -87,7 +106,11 @@ export class MilestonesHandler implements EventHandler {
     const ids = lockOrder(events.map((event) => shipmentFacts(event).shipmentId));
     const states = await this.lockShipments(manager, ids);
     const recorded = await this.recordMilestones(manager, events);
-    const changed = new Set(recorded.map((milestone) => milestone.shipmentId));
+    const entered = await this.recordExceptions(
+      manager,
+      events.map(exceptionRow).filter((row) => row !== null),
+    );
+    const changed = new Set([...recorded.map((milestone) => milestone.shipmentId), ...entered]);
     for (const event of events) {
       const id = shipmentFacts(event).shipmentId;
       const current = states.get(id);
@@ -182,6 +205,24 @@ export class MilestonesHandler implements EventHandler {
     return recorded;
   }
 
+  /** Enters exception events in the history, each once (a repeat changes nothing); returns the shipments whose history grew. */
+  private async recordExceptions(
+    manager: EntityManager,
+    rows: readonly NonNullable<ReturnType<typeof exceptionRow>>[],
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await queryRows<{ shipment_id: string }>(
+      manager,
+      `INSERT INTO shipment_exceptions (shipment_id, event_id, kind, reason, occurred_at)
+       SELECT r.shipment_id, r.event_id, r.kind, r.reason, r.occurred_at
+         FROM jsonb_populate_recordset(NULL::shipment_exceptions, $1::jsonb) AS r
+       ON CONFLICT (shipment_id, event_id) DO NOTHING
+       RETURNING shipment_id`,
+      [JSON.stringify(rows)],
+    );
+    return new Set(inserted.map((row) => row.shipment_id));
+  }
+
   private async saveShipments(manager: EntityManager, states: readonly [string, ShipmentState][]): Promise<void> {
     if (states.length === 0) return;
     await queryRows(
@@ -189,7 +230,8 @@ export class MilestonesHandler implements EventHandler {
       `UPDATE shipments AS s
           SET status = r.status, status_at = r.status_at, location = r.location, estimated_departure_at = r.estimated_departure_at,
               estimated_arrival_at = r.estimated_arrival_at, actual_departure_at = r.actual_departure_at,
-              actual_arrival_at = r.actual_arrival_at, container_numbers = r.container_numbers, versions = r.versions,
+              actual_arrival_at = r.actual_arrival_at, customs_status = r.customs_status, cargo_ready_date = r.cargo_ready_date,
+              container_numbers = r.container_numbers, versions = r.versions,
               updated_at = now()
          FROM jsonb_populate_recordset(NULL::shipments, $1::jsonb) AS r
         WHERE s.id = r.id`,
@@ -204,6 +246,8 @@ export class MilestonesHandler implements EventHandler {
             estimated_arrival_at: state.estimatedArrivalAt,
             actual_departure_at: state.actualDepartureAt,
             actual_arrival_at: state.actualArrivalAt,
+            customs_status: state.customsStatus,
+            cargo_ready_date: state.cargoReadyDate,
             container_numbers: state.containerNumbers,
             versions: state.versions,
           })),
@@ -250,7 +294,7 @@ export class MilestonesHandler implements EventHandler {
       `UPDATE shipments
           SET status = $2, status_at = $3, location = $4::jsonb, estimated_departure_at = $5, estimated_arrival_at = $6,
               actual_departure_at = $7, actual_arrival_at = $8, container_numbers = $9::text[], versions = $10::jsonb,
-              updated_at = now()
+              customs_status = $11, cargo_ready_date = $12, updated_at = now()
         WHERE id = $1`,
       [
         shipmentId,
@@ -263,6 +307,8 @@ export class MilestonesHandler implements EventHandler {
         state.actualArrivalAt,
         state.containerNumbers,
         JSON.stringify(state.versions),
+        state.customsStatus,
+        state.cargoReadyDate,
       ],
     );
   }

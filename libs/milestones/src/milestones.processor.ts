@@ -7,3 +7,6 @@ export class MilestonesProcessor extends EventProcessor {}
 
 @Processor(QueueName.Transit, WORKER_OPTIONS)
 export class TransitProcessor extends EventProcessor {}
+
+@Processor(QueueName.Exceptions, WORKER_OPTIONS)
+export class ExceptionsProcessor extends EventProcessor {}

@@ -120,3 +120,44 @@ describe('shipment state rules', () => {
     );
   });
 });
+
+describe('shipment state rules beyond the seed: customs status, cargo ready date, exceptions', () => {
+  function v2(id: string, type: string, occurredAt: string, resource: Record<string, unknown> = {}): NormalizedEvent {
+    const envelope: Envelope = {
+      _object: '/event',
+      id,
+      type,
+      occurred_at: occurredAt,
+      data: { resource: { _object: '/shipment', id: 'SHP-1', ...resource }, shipment: { id: 'SHP-1' } },
+    };
+    return normalizeEvent(envelope, id, '2026-03-15T00:00:00.000Z');
+  }
+  const hold = (id: string, at: string) => v2(id, '/shipment#customs_agriculture_hold', at);
+  const cleared = (id: string, at: string) => milestone(id, 'customs_cleared', at);
+
+  it('customsStatus follows whichever of the holds and customs_cleared occurred last', () => {
+    expect(applyAll([hold('h1', '2026-03-20T00:00:00Z'), cleared('c1', '2026-03-21T00:00:00Z')]).customsStatus).toBe('released');
+    expect(applyAll([cleared('c1', '2026-03-21T00:00:00Z'), hold('h1', '2026-03-20T00:00:00Z')]).customsStatus).toBe('released');
+    expect(applyAll([cleared('c1', '2026-03-21T00:00:00Z'), hold('h2', '2026-03-22T00:00:00Z')]).customsStatus).toBe('held');
+    expect(applyAll([]).customsStatus).toBeNull();
+  });
+
+  it('a hold and a release at the same instant: held (customs_hold is later in the catalogue), in either order', () => {
+    const at = '2026-03-21T00:00:00Z';
+    expect(applyAll([hold('a', at), cleared('z', at)]).customsStatus).toBe('held');
+    expect(applyAll([cleared('z', at), hold('a', at)]).customsStatus).toBe('held');
+  });
+
+  it('a delay changes no field, and the status stays that of the milestones', () => {
+    const departed = applyAll([milestone('d', 'departed', '2026-03-02T00:00:00Z')]);
+    expect(applyShipmentEvent(departed, v2('x', '/shipment#weather_delay', '2026-03-05T00:00:00Z'))).toBe(departed);
+    expect(applyAll([hold('h', '2026-03-22T00:00:00Z'), milestone('d', 'departed', '2026-03-02T00:00:00Z')]).status).toBe('departed');
+  });
+
+  it('the cargo ready date is that of the latest cargo-ready-date event', () => {
+    const changed = (id: string, at: string, date: string) => v2(id, '/shipment#cargo_ready_date_changed', at, { cargo_ready_date: date });
+    const events = [changed('a', '2026-02-01T00:00:00Z', '2026-02-20'), changed('b', '2026-02-10T00:00:00Z', '2026-02-27')];
+    expect(applyAll(events).cargoReadyDate).toBe('2026-02-27');
+    expect(applyAll([...events].reverse()).cargoReadyDate).toBe('2026-02-27');
+  });
+});

@@ -1,5 +1,6 @@
 import { EventCategory, Location, Milestone, NormalizedEvent, TRANSIT_FIELDS, TransitDates } from '@app/flexport';
 import { claimField, FieldVersions, versionOf } from '@app/versions';
+import type { CustomsStatus } from './shipment.entity.js';
 
 /** The fields of a shipment the state rules decide, as ISO strings; `versions` says which event set each. */
 export interface ShipmentState {
@@ -10,6 +11,9 @@ export interface ShipmentState {
   estimatedArrivalAt: string | null;
   actualDepartureAt: string | null;
   actualArrivalAt: string | null;
+  customsStatus: CustomsStatus | null;
+  /** `YYYY-MM-DD`. */
+  cargoReadyDate: string | null;
   containerNumbers: string[];
   versions: FieldVersions;
 }
@@ -23,6 +27,8 @@ export function emptyShipmentState(): ShipmentState {
     estimatedArrivalAt: null,
     actualDepartureAt: null,
     actualArrivalAt: null,
+    customsStatus: null,
+    cargoReadyDate: null,
     containerNumbers: [],
     versions: {},
   };
@@ -31,17 +37,43 @@ export function emptyShipmentState(): ShipmentState {
 /**
  * The state rules of shipments, without I/O. Per field, the event with the greatest version wins
  * (occurredAt, then catalogue order, then eventId): the status is the winning milestone; the location
- * that of the winning milestone among those that had one; each transit date is decided on its own.
+ * that of the winning milestone among those that had one; each transit date is decided on its own;
+ * the customs status is `held` or `released` after whichever of the customs holds and customs_cleared
+ * milestones wins (at the same instant a hold, later in the catalogue); the cargo ready date is that
+ * of the winning cargo-ready-date event. Delays change no field (they enter the exceptions history).
  * Container numbers accumulate. Returns `state` itself when the event changes nothing, so applying
  * an event twice, or an older one late, leaves the state as it is.
  */
 export function applyShipmentEvent(state: ShipmentState, event: NormalizedEvent): ShipmentState {
   const { facts } = event;
-  if (facts.category !== EventCategory.Milestone && facts.category !== EventCategory.Transit) return state;
+  if (
+    facts.category !== EventCategory.Milestone &&
+    facts.category !== EventCategory.Transit &&
+    facts.category !== EventCategory.Exception
+  ) {
+    return state;
+  }
   const version = versionOf(event);
   const versions: FieldVersions = { ...state.versions };
   const next: ShipmentState = { ...state, versions };
   let changed = false;
+  const customs: CustomsStatus | null =
+    facts.category === EventCategory.Exception
+      ? facts.kind === 'customs_hold'
+        ? 'held'
+        : null
+      : facts.category === EventCategory.Milestone && facts.milestone === 'customs_cleared'
+        ? 'released'
+        : null;
+  if (customs && claimField(versions, 'customsStatus', version)) {
+    next.customsStatus = customs;
+    changed = true;
+  }
+  if (facts.category === EventCategory.Exception) return changed ? next : state;
+  if (facts.category === EventCategory.Transit && facts.cargoReadyDate !== undefined && claimField(versions, 'cargoReadyDate', version)) {
+    next.cargoReadyDate = facts.cargoReadyDate;
+    changed = true;
+  }
 
   if (facts.category === EventCategory.Milestone) {
     if (claimField(versions, 'status', version)) {

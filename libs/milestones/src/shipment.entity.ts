@@ -1,10 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { Location } from '@app/flexport';
+
+export type CustomsStatus = 'held' | 'released';
 import type { FieldVersions } from '@app/versions';
 
 /** The shipments projection of milestone and transit events; `versions` records which event set each field. */
 @Entity({ name: 'shipments' })
 @Index('idx_shipments_status', ['status', 'id'])
+@Check('chk_shipments_customs_status', `"customs_status" IN ('held', 'released')`)
 export class ShipmentEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_shipments' })
   id: string;
@@ -31,6 +34,14 @@ export class ShipmentEntity {
 
   @Column({ name: 'actual_arrival_at', type: 'timestamptz', nullable: true })
   actualArrivalAt: Date | null;
+
+  /** `held` or `released`: whichever of its customs holds and customs_cleared milestones occurred last. */
+  @Column({ name: 'customs_status', type: 'text', nullable: true })
+  customsStatus: CustomsStatus | null;
+
+  /** A calendar date, `YYYY-MM-DD`, from the cargo-ready-date events. */
+  @Column({ name: 'cargo_ready_date', type: 'date', nullable: true })
+  cargoReadyDate: string | null;
 
   /** Every container number milestone events linked to the shipment, sorted. */
   @Column({ name: 'container_numbers', type: 'text', array: true, default: () => "'{}'" })

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Location, Milestone } from '@app/flexport';
+import type { ExceptionKind, Location, Milestone } from '@app/flexport';
 import { iso, queryRows } from '@app/database';
+import type { CustomsStatus } from './shipment.entity.js';
 
 export interface ShipmentMilestoneView {
   milestone: Milestone;
   occurredAt: string;
   location: Location | null;
+  eventId: string;
+}
+
+export interface ShipmentExceptionView {
+  kind: ExceptionKind;
+  /** The verb of the event's type, e.g. `vessel_delay_port_congestion`. */
+  reason: string;
+  occurredAt: string;
   eventId: string;
 }
 
@@ -20,7 +29,11 @@ export interface ShipmentView {
   estimatedArrivalAt: string | null;
   actualDepartureAt: string | null;
   actualArrivalAt: string | null;
+  /** `YYYY-MM-DD`. */
+  cargoReadyDate: string | null;
+  customsStatus: CustomsStatus | null;
   milestones: ShipmentMilestoneView[];
+  exceptions: ShipmentExceptionView[];
   /** Container numbers linked by milestone events or by container events, sorted. */
   containers: string[];
   updatedAt: string;
@@ -41,8 +54,18 @@ interface ShipmentRow {
   estimated_arrival_at: Date | null;
   actual_departure_at: Date | null;
   actual_arrival_at: Date | null;
+  cargo_ready_date: string | null;
+  customs_status: CustomsStatus | null;
   container_numbers: string[];
   updated_at: Date;
+}
+
+interface ExceptionRow {
+  shipment_id: string;
+  kind: ExceptionKind;
+  reason: string;
+  occurred_at: Date;
+  event_id: string;
 }
 
 interface MilestoneRow {
@@ -54,7 +77,7 @@ interface MilestoneRow {
 }
 
 const SHIPMENT_COLUMNS = `id, status, status_at, location, estimated_departure_at, estimated_arrival_at,
-  actual_departure_at, actual_arrival_at, container_numbers, updated_at`;
+  actual_departure_at, actual_arrival_at, cargo_ready_date::text AS cargo_ready_date, customs_status, container_numbers, updated_at`;
 
 /** Reads the shipments projection in the shape of the read API. No queue consumer: fine in the API process. */
 @Injectable()
@@ -86,10 +109,16 @@ export class ShipmentReader {
   private async views(rows: ShipmentRow[]): Promise<ShipmentView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
-    const [milestones, containers] = await Promise.all([
+    const [milestones, exceptions, containers] = await Promise.all([
       queryRows<MilestoneRow>(
         this.dataSource.manager,
         `SELECT shipment_id, milestone, occurred_at, location, event_id FROM shipment_milestones
+          WHERE shipment_id = ANY($1::text[]) ORDER BY shipment_id, occurred_at, event_id`,
+        [ids],
+      ),
+      queryRows<ExceptionRow>(
+        this.dataSource.manager,
+        `SELECT shipment_id, kind, reason, occurred_at, event_id FROM shipment_exceptions
           WHERE shipment_id = ANY($1::text[]) ORDER BY shipment_id, occurred_at, event_id`,
         [ids],
       ),
@@ -108,6 +137,8 @@ export class ShipmentReader {
       estimatedArrivalAt: iso(row.estimated_arrival_at),
       actualDepartureAt: iso(row.actual_departure_at),
       actualArrivalAt: iso(row.actual_arrival_at),
+      cargoReadyDate: row.cargo_ready_date,
+      customsStatus: row.customs_status,
       milestones: milestones
         .filter((milestone) => milestone.shipment_id === row.id)
         .map((milestone) => ({
@@ -115,6 +146,14 @@ export class ShipmentReader {
           occurredAt: milestone.occurred_at.toISOString(),
           location: milestone.location,
           eventId: milestone.event_id,
+        })),
+      exceptions: exceptions
+        .filter((exception) => exception.shipment_id === row.id)
+        .map((exception) => ({
+          kind: exception.kind,
+          reason: exception.reason,
+          occurredAt: exception.occurred_at.toISOString(),
+          eventId: exception.event_id,
         })),
       containers: [
         ...new Set([

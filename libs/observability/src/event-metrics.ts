@@ -4,7 +4,19 @@ import { Redis } from 'ioredis';
 import type { TypedConfigService } from '@app/config';
 import type { EventRunReport, PipelineObserver } from '@app/processing';
 import { REDIS } from '@app/queue';
-import { counterField, EventCounter, gaugeField, histogramFields, LatencyHistogram, metricsKey, ServiceGauge } from './metric-store.js';
+import {
+  ADD_IGNORED_TYPES_SCRIPT,
+  counterField,
+  EventCounter,
+  histogramFields,
+  IGNORED_TYPES_FIELD,
+  LatencyHistogram,
+  gaugeField,
+  MAX_IGNORED_TYPES,
+  metricsKey,
+  OTHER_TYPE,
+  ServiceGauge,
+} from './metric-store.js';
 
 const RECEIVED_PREFIX = counterField(EventCounter.Received, '');
 
@@ -21,6 +33,8 @@ export const METRICS_FLUSH_INTERVAL_MS = 500;
 export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown {
   private readonly key: string;
   private pending = new Map<string, number>();
+  /** Ignored events by type field; added through ADD_IGNORED_TYPES_SCRIPT, which caps the labels. */
+  private ignored = new Map<string, number>();
   private pendingGauges = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
@@ -46,6 +60,7 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
     switch (report.outcome) {
       case 'processed':
       case 'ignored': {
+        if (report.outcome === 'ignored' && !report.replay) this.countIgnored(report.type);
         this.count(EventCounter.Processed, category);
         this.observe(LatencyHistogram.Processing, category, report.durationMs / 1000);
         const endToEnd = (Date.now() - Date.parse(report.receivedAt)) / 1000;
@@ -67,10 +82,12 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
 
   /** Adds what this process gathered to the shared hash; kept for the next try when Redis is away. */
   async flush(): Promise<void> {
-    if ((this.pending.size === 0 && this.pendingGauges.size === 0) || this.redis.status !== 'ready') return;
+    if ((this.pending.size === 0 && this.ignored.size === 0 && this.pendingGauges.size === 0) || this.redis.status !== 'ready') return;
     const batch = this.pending;
+    const ignored = this.ignored;
     const gauges = this.pendingGauges;
     this.pending = new Map();
+    this.ignored = new Map();
     this.pendingGauges = new Map();
     const pipeline = this.redis.pipeline();
     let received = false;
@@ -78,6 +95,11 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
       if (field.endsWith('|sum')) pipeline.hincrbyfloat(this.key, field, by);
       else pipeline.hincrby(this.key, field, by);
       if (field.startsWith(RECEIVED_PREFIX)) received = true;
+    }
+    if (ignored.size > 0) {
+      const pairs = [...ignored].flatMap(([field, by]) => [field, String(by)]);
+      const other = counterField(EventCounter.Ignored, OTHER_TYPE);
+      pipeline.eval(ADD_IGNORED_TYPES_SCRIPT, 1, this.key, MAX_IGNORED_TYPES, IGNORED_TYPES_FIELD, other, ...pairs);
     }
     for (const [field, value] of gauges) pipeline.hset(this.key, field, value);
     // The time of the latest webhook, to within a flush interval: no clock read per request.
@@ -87,8 +109,16 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
       if (results?.some(([error]) => error)) throw new Error('metrics pipeline failed');
     } catch {
       for (const [field, by] of batch) this.add(field, by);
+      for (const [field, by] of ignored) this.ignored.set(field, (this.ignored.get(field) ?? 0) + by);
       for (const [field, value] of gauges) if (!this.pendingGauges.has(field)) this.pendingGauges.set(field, value);
     }
+  }
+
+  /** At most MAX_IGNORED_TYPES distinct types wait here too; the rest already count as `other`. */
+  private countIgnored(type: string): void {
+    let field = counterField(EventCounter.Ignored, type);
+    if (!this.ignored.has(field) && this.ignored.size >= MAX_IGNORED_TYPES) field = counterField(EventCounter.Ignored, OTHER_TYPE);
+    this.ignored.set(field, (this.ignored.get(field) ?? 0) + 1);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

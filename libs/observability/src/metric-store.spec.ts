@@ -48,6 +48,11 @@ describe('the Redis metrics hash', () => {
     expect(histogram!.buckets[LATENCY_BUCKETS_SECONDS.length]).toBe(4);
   });
 
+  it('reads back a counter label that holds the separator, as an event type may', () => {
+    const snapshot = parseMetricsHash({ [counterField(EventCounter.Ignored, '/a|b#c')]: '2', 'n|ignored_types': '1' });
+    expect(snapshot.counters.get(EventCounter.Ignored)).toEqual(new Map([['/a|b#c', 2]]));
+  });
+
   it('reads gauges back as set, and skips unknown ones', () => {
     const snapshot = parseMetricsHash({ [gaugeField(ServiceGauge.ReconcileLastSuccess)]: '1772323200.5', 'g|not_a_gauge': '1' });
     expect(snapshot.gauges).toEqual(new Map([[ServiceGauge.ReconcileLastSuccess, 1772323200.5]]));

@@ -38,6 +38,8 @@ export enum EventCounter {
   NotificationsFailed = 'notifications_failed',
   /** Notifications whose retries ran out (dead deliveries), by milestone. */
   NotificationsDead = 'notifications_dead',
+  /** Events kept as `ignored` (a type the catalogue does not map), by type: at most MAX_IGNORED_TYPES types, the rest `other`. */
+  Ignored = 'ignored',
   /** Reconciliation runs that ended, by result (succeeded / failed). */
   ReconcileRuns = 'reconcile_runs',
   /** Failed reconciliation runs, by reason. */
@@ -55,6 +57,36 @@ export enum ServiceGauge {
   /** Unix time (seconds) of the latest webhook intake accepted, to within a flush interval. */
   LastReceived = 'last_received',
 }
+
+/**
+ * Types come from the senders: a bound on the distinct `type` labels keeps a flood of made-up types
+ * from growing the hash and every scrape. Past it, new types are counted as OTHER_TYPE.
+ */
+export const MAX_IGNORED_TYPES = 100;
+export const OTHER_TYPE = 'other';
+/** The hash field that counts the distinct types already labelled. */
+export const IGNORED_TYPES_FIELD = 'n|ignored_types';
+
+/**
+ * Adds ignored-type counts atomically, labelling a type not seen before only while fewer than the
+ * cap are labelled. KEYS[1]: the hash; ARGV: cap, IGNORED_TYPES_FIELD, the `other` field, then
+ * (field, increment) pairs.
+ */
+export const ADD_IGNORED_TYPES_SCRIPT = `
+local labels = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0')
+for i = 4, #ARGV, 2 do
+  local field = ARGV[i]
+  if redis.call('HEXISTS', KEYS[1], field) == 0 then
+    if labels < tonumber(ARGV[1]) then
+      labels = labels + 1
+      redis.call('HSET', KEYS[1], ARGV[2], labels)
+    else
+      field = ARGV[3]
+    end
+  end
+  redis.call('HINCRBY', KEYS[1], field, ARGV[i + 1])
+end
+return labels`;
 
 export enum LatencyHistogram {
   /** Time the pipeline spent on a run that processed the event. */
@@ -105,10 +137,11 @@ export function parseMetricsHash(hash: Record<string, string>): MetricsSnapshot 
     const value = Number(raw);
     if (!Number.isFinite(value)) continue;
     const parts = field.split('|');
-    if (parts[0] === 'c' && parts.length === 3 && counterNames.has(parts[1])) {
+    if (parts[0] === 'c' && parts.length >= 3 && counterNames.has(parts[1])) {
       const counter = parts[1] as EventCounter;
       if (!counters.has(counter)) counters.set(counter, new Map());
-      counters.get(counter)!.set(parts[2], value);
+      // A label (an event type) may itself hold `|`.
+      counters.get(counter)!.set(parts.slice(2).join('|'), value);
     } else if (parts[0] === 'g' && parts.length === 2 && gaugeNames.has(parts[1])) {
       gauges.set(parts[1] as ServiceGauge, value);
     } else if (parts[0] === 'h' && parts.length === 4 && histogramNames.has(parts[1])) {

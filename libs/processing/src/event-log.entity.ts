@@ -16,6 +16,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 @Index('idx_event_log_type_received', ['type', 'receivedAt', 'eventId'])
 @Index('idx_event_log_received', ['receivedAt', 'eventId'])
 @Index('idx_event_log_occurred', ['occurredAt'])
+@Index('idx_event_log_shipment', ['shipmentId', 'occurredAt', 'eventId'])
 export class EventLogEntity {
   @PrimaryColumn({ name: 'event_id', type: 'text', primaryKeyConstraintName: 'pk_event_log' })
   eventId: string;
@@ -36,6 +37,10 @@ export class EventLogEntity {
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
 
+  /** The shipment the event names, whatever its type (see eventShipmentId): its timeline. */
+  @Column({ name: 'shipment_id', type: 'text', nullable: true })
+  shipmentId: string | null;
+
   /**
    * The envelope exactly as parsed from the webhook body; null once payload retention cleared it
    * (processed events only, EVENT_PAYLOAD_RETENTION_DAYS).
@@ -45,6 +50,10 @@ export class EventLogEntity {
 
   @Column({ name: 'payload_cleared_at', type: 'timestamptz', nullable: true })
   payloadClearedAt: Date | null;
+
+  /** The payload's `data.location`, kept when retention clears the payload: the shipment timeline shows it. */
+  @Column({ name: 'timeline_location', type: 'jsonb', nullable: true })
+  timelineLocation: unknown;
 
   @Column({ type: 'text' })
   status: EventStatus;

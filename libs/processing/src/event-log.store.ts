@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Envelope, NormalizedEvent } from '@app/flexport';
+import { type Envelope, eventShipmentId, type NormalizedEvent } from '@app/flexport';
 import { lockOrder, queryRows } from '@app/database';
 import type { EventSource, QuarantineJobData } from '@app/queue';
 import type { DeadLetterReason } from './dead-letter.entity.js';
@@ -48,8 +48,8 @@ export class EventLogStore {
   async claim(manager: EntityManager, record: EventRecord): Promise<ClaimedEvent> {
     const inserted = await queryRows<{ status: EventStatus }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, source, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, 'queued')
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'queued')
        ON CONFLICT (event_id) DO NOTHING
        RETURNING status`,
       [
@@ -59,6 +59,7 @@ export class EventLogStore {
         record.name,
         record.occurredAt,
         record.receivedAt,
+        record.shipmentId,
         JSON.stringify(record.payload),
         record.source,
       ],
@@ -84,6 +85,7 @@ export class EventLogStore {
         name: event.name,
         occurred_at: event.occurredAt,
         received_at: event.receivedAt,
+        shipment_id: eventShipmentId(payload),
         payload,
         source,
         status,
@@ -103,8 +105,8 @@ export class EventLogStore {
   async claimMany(manager: EntityManager, { ids, rows }: PreparedClaims): Promise<Map<string, ClaimedEvent>> {
     const inserted = await queryRows<{ event_id: string }>(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, source, status, attempts, processed_at)
-       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.payload, r.source, r.status, 1, now()
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status, attempts, processed_at)
+       SELECT r.event_id, r.type, r.category, r.name, r.occurred_at, r.received_at, r.shipment_id, r.payload, r.source, r.status, 1, now()
          FROM jsonb_populate_recordset(NULL::event_log, $1::jsonb) WITH ORDINALITY AS r
         ORDER BY r.ordinality
        ON CONFLICT (event_id) DO UPDATE SET status = event_log.status WHERE false
@@ -181,8 +183,8 @@ export class EventLogStore {
   async recordFailure(manager: EntityManager, record: EventRecord, error: unknown): Promise<void> {
     await queryRows(
       manager,
-      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, source, status, attempts, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $9, 'failed', 1, $8)
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $10, 'failed', 1, $9)
        ON CONFLICT (event_id) DO UPDATE
           SET status = 'failed', attempts = event_log.attempts + 1, last_error = EXCLUDED.last_error, updated_at = now()
         WHERE event_log.status <> 'processed'`,
@@ -193,6 +195,7 @@ export class EventLogStore {
         record.name,
         record.occurredAt,
         record.receivedAt,
+        record.shipmentId,
         JSON.stringify(record.payload),
         errorMessage(error),
         record.source,

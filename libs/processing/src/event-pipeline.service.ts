@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { EventCategory, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
+import { EventCategory, eventShipmentId, isPlainObject, normalizeEvent, NormalizedEvent } from '@app/flexport';
 import type { EventJobData, QuarantineJobData } from '@app/queue';
 import { annotateSpan, captureTraceParent } from '@app/tracing';
 import { BatchRunner } from './batch.runner.js';
@@ -121,6 +121,7 @@ export class EventPipeline {
       name,
       occurredAt,
       receivedAt,
+      shipmentId: eventShipmentId(input.envelope),
       payload: input.envelope,
       source: input.source ?? 'webhook',
     };

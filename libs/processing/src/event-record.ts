@@ -1,4 +1,4 @@
-import { classifyEnvelope, Envelope, EventCategory, resolveOccurredAt } from '@app/flexport';
+import { classifyEnvelope, Envelope, EventCategory, eventShipmentId, resolveOccurredAt } from '@app/flexport';
 import type { EventSource } from '@app/queue';
 
 /** What the event log records of an event before (or without) its data being validated. */
@@ -9,6 +9,8 @@ export interface EventRecord {
   name: string | null;
   occurredAt: string | null;
   receivedAt: string;
+  /** The shipment the event names, whatever its type (eventShipmentId): its timeline. */
+  shipmentId: string | null;
   payload: Envelope;
   source: EventSource;
 }
@@ -29,5 +31,5 @@ export function eventRecord(eventId: string, envelope: Envelope, receivedAt: str
   } catch {
     occurredAt = null;
   }
-  return { eventId, type, category, name, occurredAt, receivedAt, payload: envelope, source };
+  return { eventId, type, category, name, occurredAt, receivedAt, shipmentId: eventShipmentId(envelope), payload: envelope, source };
 }

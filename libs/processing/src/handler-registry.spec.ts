@@ -50,7 +50,7 @@ describe('HandlerRegistry', () => {
   it('names every category that still needs a handler, never the unknown one', async () => {
     const registry = await registryOf(BookingRules, ShipmentRules);
     expect(registry.missingCategories().sort()).toEqual(
-      [EventCategory.PurchaseOrder, EventCategory.Invoice, EventCategory.Document, EventCategory.Container].sort(),
+      [EventCategory.PurchaseOrder, EventCategory.Invoice, EventCategory.Document, EventCategory.Container, EventCategory.Exception].sort(),
     );
   });
 

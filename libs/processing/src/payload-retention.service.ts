@@ -94,7 +94,7 @@ export class PayloadRetention {
       if (rows.length === 0) return { examined: 0, cleared: 0, through: null };
       const updated = await queryRows(
         manager,
-        `UPDATE event_log SET payload = NULL, payload_cleared_at = now(), updated_at = now()
+        `UPDATE event_log SET timeline_location = payload->'data'->'location', payload = NULL, payload_cleared_at = now(), updated_at = now()
           WHERE event_id = ANY($1::text[]) AND status = 'processed' AND payload IS NOT NULL
           RETURNING 1`,
         [rows.map((row) => row.event_id)],

@@ -9,6 +9,7 @@ export enum QueueName {
   Invoices = 'invoices',
   Documents = 'documents',
   Containers = 'containers',
+  Exceptions = 'exceptions',
   UnknownEvents = 'unknown-events',
   Quarantine = 'quarantine',
   Notifications = 'notifications',
@@ -35,6 +36,7 @@ export const CATEGORY_QUEUES: Readonly<Record<EventCategory, QueueName>> = {
   [EventCategory.Invoice]: QueueName.Invoices,
   [EventCategory.Document]: QueueName.Documents,
   [EventCategory.Container]: QueueName.Containers,
+  [EventCategory.Exception]: QueueName.Exceptions,
   [EventCategory.Unknown]: QueueName.UnknownEvents,
 };
 

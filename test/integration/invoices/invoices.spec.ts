@@ -1,6 +1,6 @@
 import { InvoicesHandler } from '@app/invoices';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
-import { applyConcurrently, applyInTurn, compactEvent, inVersionOrder, shuffled, truncate } from '../projections/events.js';
+import { applyConcurrently, applyInTurn, compactEvent, inVersionOrder, shuffled, truncate, v2Event } from '../projections/events.js';
 
 type InvoiceType = 'invoice.created' | 'invoice.freight_invoice_ready';
 const invoice = (type: InvoiceType, occurredAt: string, data: Record<string, unknown>, id?: string) =>
@@ -117,5 +117,67 @@ describe('invoices projection (Postgres)', () => {
     await truncate(db.dataSource, 'invoices');
     await applyConcurrently(db.dataSource, service, shuffled(events, 4), 8);
     expect(await state()).toEqual(expected);
+  });
+
+  describe('v2 /invoice resources', () => {
+    const v2 = (occurredAt: string, resource: Record<string, unknown>, type = '/invoice#invoice_payment_made') =>
+      v2Event(type, { resource: { _object: '/invoice', id: 'INV-1', ...resource } }, { occurredAt });
+    const v2State = async () =>
+      (
+        await db.dataSource.query(
+          `SELECT kind, amount, currency, due_date::text AS due_date, name, status, total_amount::text AS total_amount,
+                  trim(total_currency) AS total_currency, balance_amount::text AS balance_amount, issued_at, voided_at, items
+             FROM invoices`,
+        )
+      )[0];
+
+    it.each(['999999999999999.999999', '0.10', '-1250.5', '1941.13'])(
+      'keeps a total of %s digit for digit, with no compact field',
+      async (amount) => {
+        await applyInTurn(db.dataSource, service, [
+          v2('2026-04-01T00:00:00Z', { total: { amount, currency_code: 'usd' }, status: 'outstanding' }),
+        ]);
+        expect(await v2State()).toMatchObject({
+          kind: null,
+          amount: null,
+          currency: null,
+          total_amount: amount,
+          total_currency: 'USD',
+          status: 'outstanding',
+        });
+      },
+    );
+
+    it('a compact invoice and v2 events of it, applied in any order, end with each field of its latest event', async () => {
+      const events = [
+        invoice('invoice.created', '2026-03-25T00:00:00Z', { amount: '100.00', due_date: '2026-04-20', shipment_id: 'SHP-1' }),
+        v2('2026-03-26T00:00:00Z', { status: 'outstanding', balance: { amount: '100.00', currency_code: 'USD' }, due_date: '2026-04-24' }),
+        v2('2026-04-20T00:00:00Z', {
+          status: 'paid',
+          balance: { amount: '0.00', currency_code: 'USD' },
+          items: [{ slug: 'ocean_freight', amount: { amount: '100.00', currency_code: 'USD' } }],
+          issued_at: '2026-03-25T09:00:00+08:00',
+          voided_at: null,
+        }),
+      ];
+      for (const arrival of [events, [...events].reverse(), shuffled([...events, ...events], 3)]) {
+        await truncate(db.dataSource, 'invoices');
+        await applyInTurn(db.dataSource, service, arrival);
+        expect(await v2State()).toEqual({
+          kind: 'invoice',
+          amount: '100.00',
+          currency: 'USD',
+          due_date: '2026-04-24',
+          name: null,
+          status: 'paid',
+          total_amount: null,
+          total_currency: null,
+          balance_amount: '0.00',
+          issued_at: new Date('2026-03-25T01:00:00Z'),
+          voided_at: null,
+          items: [{ slug: 'ocean_freight', amount: { amount: '100.00', currency_code: 'USD' } }],
+        });
+      }
+    });
   });
 });

@@ -120,7 +120,17 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
   const state = async (id: string): Promise<Omit<ShipmentState, 'versions'> | null> => {
     const view = await reader.findById(id);
     if (!view) return null;
-    const { status, statusAt, location, estimatedDepartureAt, estimatedArrivalAt, actualDepartureAt, actualArrivalAt } = view;
+    const {
+      status,
+      statusAt,
+      location,
+      estimatedDepartureAt,
+      estimatedArrivalAt,
+      actualDepartureAt,
+      actualArrivalAt,
+      customsStatus,
+      cargoReadyDate,
+    } = view;
     const [row] = await db.dataSource.query('SELECT container_numbers FROM shipments WHERE id = $1', [id]);
     return {
       status,
@@ -130,6 +140,8 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
       estimatedArrivalAt,
       actualDepartureAt,
       actualArrivalAt,
+      customsStatus,
+      cargoReadyDate,
       containerNumbers: row.container_numbers,
     };
   };
@@ -216,6 +228,7 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
       name: MILESTONES[1],
       last_error: null,
       occurred_at: new Date('2026-03-02T00:00:00Z'),
+      shipment_id: 'SHP-DUP-1',
     });
     expect(row.payload).toEqual(events[1].envelope);
     expect(row.received_at).toEqual(new Date(events[1].receivedAt));
@@ -253,7 +266,45 @@ describe('batched event pipeline (Postgres, BullMQ jobs)', () => {
       `SELECT status, attempts, count(*)::int AS n FROM event_log WHERE event_id LIKE 'unk-%' GROUP BY 1, 2`,
     );
     expect(log).toEqual([{ status: 'ignored', attempts: 1, n: 5 }]);
+    // The timeline needs the shipment an ignored event names too.
+    expect(await db.dataSource.query(`SELECT DISTINCT shipment_id FROM event_log WHERE event_id LIKE 'unk-%'`)).toEqual([
+      { shipment_id: 'SHP-UNK' },
+    ]);
     expect(fallbacks()).toBe(0);
+  });
+
+  it('a batch enters each delay and hold once and sets the customs status, as one event at a time would', async () => {
+    const v2 = (id: number, verb: string, day: number) =>
+      jobDataFromBody(
+        JSON.stringify({
+          _object: '/event',
+          id,
+          type: `/shipment#${verb}`,
+          occurred_at: `2026-03-${String(day).padStart(2, '0')}T00:00:00Z`,
+          data: { resource: { _object: '/shipment', id: 'SHP-EXC' }, shipment: { id: 'SHP-EXC' } },
+        }),
+      );
+    const events = [
+      v2(7_000_001, 'weather_delay', 3),
+      v2(7_000_002, 'customs_agriculture_hold', 10),
+      milestoneJob({ id: 'exc-cleared', shipmentId: 'SHP-EXC', milestone: 'customs_cleared', occurredAt: '2026-03-12T00:00:00Z' }),
+      v2(7_000_003, 'customs_undergoing_x_ray_exam', 14),
+      v2(7_000_004, 'cargo_rolled_from_booked_vessel', 1),
+    ];
+    const results = outcomes(await submitAll([...events, events[1], events[3]]));
+    expect(count(results, 'processed')).toBe(events.length);
+    expect(fallbacks()).toBe(0);
+    const exceptions = await db.dataSource.query(
+      `SELECT event_id, kind, reason FROM shipment_exceptions WHERE shipment_id = 'SHP-EXC' ORDER BY occurred_at`,
+    );
+    expect(exceptions).toEqual([
+      { event_id: '7000004', kind: 'delay', reason: 'cargo_rolled_from_booked_vessel' },
+      { event_id: '7000001', kind: 'delay', reason: 'weather_delay' },
+      { event_id: '7000002', kind: 'customs_hold', reason: 'customs_agriculture_hold' },
+      { event_id: '7000003', kind: 'customs_hold', reason: 'customs_undergoing_x_ray_exam' },
+    ]);
+    expect(await state('SHP-EXC')).toEqual(withoutVersions(inOrderState(events).get('SHP-EXC') as ShipmentState));
+    expect((await state('SHP-EXC'))?.customsStatus).toBe('held');
   });
 
   it('a batch containing an invalid event dead-letters only that event', async () => {

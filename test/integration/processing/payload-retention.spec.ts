@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { PAYLOAD_RETENTION_LOCK_KEY, PayloadRetention } from '@app/processing';
+import { TimelineReader } from '../../../apps/api/src/read/timeline.reader.js';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -66,6 +67,22 @@ describe('payload retention against Postgres', () => {
     });
     const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM event_log WHERE type IS NOT NULL AND status IS NOT NULL`);
     expect(rows[0].n).toBe(8);
+  });
+
+  it("keeps each cleared event's location, so a shipment's timeline still shows where it happened", async () => {
+    const location = { name: 'Port of Yantian', country: 'CN' };
+    await sql(
+      `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, payload, status, shipment_id)
+       VALUES ('old-departed', 'shipment.milestone', 'milestone', 'departed', $1, $1, $2::jsonb, 'processed', 'SHP-T')`,
+      [daysAgo(40), JSON.stringify({ id: 'old-departed', type: 'shipment.milestone', data: { shipment_id: 'SHP-T', location } })],
+    );
+    const timeline = new TimelineReader(db.dataSource);
+    const before = await timeline.page('SHP-T', {});
+    await retention.sweep(30, NOW, FAST);
+    expect(await payloads()).toEqual({ 'old-departed': 'cleared' });
+    const after = await timeline.page('SHP-T', {});
+    expect(after).toEqual(before);
+    expect(after?.items[0].location).toEqual(location);
   });
 
   it('goes on from where it stopped: a later sweep reads only what came of age since', async () => {

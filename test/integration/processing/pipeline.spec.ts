@@ -84,6 +84,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
       attempts: 1,
       last_error: null,
       occurred_at: new Date('2026-03-02T06:40:00Z'),
+      shipment_id: 'SHP-104233',
     });
     expect(row.payload).toEqual(data.envelope);
     expect(row.processed_at).toBeInstanceOf(Date);
@@ -184,7 +185,13 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     const data = fixtureJobData('flexport-v2/unknown-future-type.json');
     const job = await addEventJob(queue, data);
     expect(await pipeline.process(job)).toBe('ignored');
-    expect(await eventLog(data.eventId)).toMatchObject({ status: 'ignored', category: 'unknown', name: null, attempts: 1 });
+    expect(await eventLog(data.eventId)).toMatchObject({
+      status: 'ignored',
+      category: 'unknown',
+      name: null,
+      attempts: 1,
+      shipment_id: '104233',
+    });
     expect(await pipeline.process(await addEventJob(queue, data, { jobId: 'ignored-again' }))).toBe('duplicate');
     expect(await pipeline.reprocess(data.eventId)).toBe('ignored');
     expect(await deadLetter(data.eventId)).toBeUndefined();
@@ -199,6 +206,7 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
       status: 'failed',
       attempts: 1,
       last_error: 'Error: connection terminated unexpectedly',
+      shipment_id: 'SHP-104233',
       source: 'reconcile',
     });
     expect(bookings.applied).not.toContain(data.eventId);

@@ -17,6 +17,21 @@ export function compactEvent(type: string, data: Record<string, unknown>, option
   return normalizeEvent(envelope, id, '2026-01-01T00:00:00.000Z');
 }
 
+/** A Flexport v2 event (`/event` envelope), normalised exactly as the pipeline would normalise it. */
+export function v2Event(type: string, data: Record<string, unknown>, options: EventOptions): NormalizedEvent {
+  const id = options.id ?? `${++sequence}`;
+  const envelope: Envelope = {
+    _object: '/event',
+    id,
+    version: 2,
+    type,
+    created_at: options.occurredAt,
+    occurred_at: options.occurredAt,
+    data,
+  };
+  return normalizeEvent(envelope, id, '2026-01-01T00:00:00.000Z');
+}
+
 /** Applies each event in its own transaction, one after the other, as one worker would. */
 export async function applyInTurn(dataSource: DataSource, handler: EventHandler, events: readonly NormalizedEvent[]): Promise<void> {
   for (const event of events) await dataSource.transaction((manager) => handler.apply(manager, event));
@@ -67,8 +82,8 @@ export async function applyInParallelBatches(
 
 /** Every row of a projection table, without the times rows were written: the state the events define. */
 export async function tableState(dataSource: DataSource, table: string, key: string): Promise<Record<string, unknown>[]> {
-  const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM "${table}" ORDER BY "${key}"`);
-  return rows.map(({ created_at: _created, updated_at: _updated, ...state }) => state);
+  const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM "${table}" ORDER BY ${key}`);
+  return rows.map(({ created_at: _created, updated_at: _updated, recorded_at: _recorded, ...state }) => state);
 }
 
 /** Events in the order of their versions: the order in which they happened. */

@@ -2,19 +2,36 @@ import fc from 'fast-check';
 import { applyBookingEvent, BookingsHandler, BookingState } from '@app/bookings';
 import { applyContainerEvent, ContainersHandler, ContainerState } from '@app/containers';
 import { applyDocumentEvent, DocumentsHandler, DocumentState } from '@app/documents';
-import { BookingFacts, ContainerFacts, DocumentFacts, InvoiceFacts, NormalizedEvent, PurchaseOrderFacts } from '@app/flexport';
+import {
+  BookingFacts,
+  ContainerFacts,
+  DocumentFacts,
+  EventCategory,
+  InvoiceFacts,
+  NormalizedEvent,
+  PurchaseOrderFacts,
+} from '@app/flexport';
 import { applyInvoiceEvent, InvoicesHandler, InvoiceState } from '@app/invoices';
+import { applyShipmentEvent, emptyShipmentState, MilestonesHandler, ShipmentState } from '@app/milestones';
 import { EventHandler } from '@app/processing';
 import { versionOf } from '@app/versions';
 import { applyPurchaseOrderEvent, PurchaseOrdersHandler, PurchaseOrderState } from '@app/purchase-orders';
 import { createTestDatabase, TestDatabase } from '../../support/database.js';
-import { arrivals, bookingEvents, containerEvents, documentEvents, invoiceEvents, purchaseOrderEvents } from './arbitraries.js';
+import {
+  arrivals,
+  bookingEvents,
+  containerEvents,
+  documentEvents,
+  invoiceEvents,
+  purchaseOrderEvents,
+  shipmentEvents,
+} from './arbitraries.js';
 import { applyInParallelBatches, applyInTurn, inVersionOrder, tableState, truncate } from './events.js';
 
 interface Projection {
   name: string;
-  table: string;
-  key: string;
+  /** Each table the handler writes, with the key that orders its rows. */
+  tables: [table: string, key: string][];
   events: fc.Arbitrary<NormalizedEvent[]>;
   handler: EventHandler;
   /** The state rules alone, no I/O: every row the events define. */
@@ -35,8 +52,7 @@ function foldBy<S, F>(keysOf: (facts: F) => string[], apply: (current: S | null,
 const PROJECTIONS: Projection[] = [
   {
     name: 'bookings',
-    table: 'bookings',
-    key: 'id',
+    tables: [['bookings', 'id']],
     events: bookingEvents,
     handler: new BookingsHandler(),
     fold: foldBy<BookingState, BookingFacts>(
@@ -46,8 +62,7 @@ const PROJECTIONS: Projection[] = [
   },
   {
     name: 'purchase orders',
-    table: 'purchase_orders',
-    key: 'id',
+    tables: [['purchase_orders', 'id']],
     events: purchaseOrderEvents,
     handler: new PurchaseOrdersHandler(),
     fold: foldBy<PurchaseOrderState, PurchaseOrderFacts>(
@@ -57,8 +72,7 @@ const PROJECTIONS: Projection[] = [
   },
   {
     name: 'invoices',
-    table: 'invoices',
-    key: 'id',
+    tables: [['invoices', 'id']],
     events: invoiceEvents,
     handler: new InvoicesHandler(),
     fold: foldBy<InvoiceState, InvoiceFacts>(
@@ -68,8 +82,7 @@ const PROJECTIONS: Projection[] = [
   },
   {
     name: 'documents',
-    table: 'documents',
-    key: 'id',
+    tables: [['documents', 'id']],
     events: documentEvents,
     handler: new DocumentsHandler(),
     fold: foldBy<DocumentState, DocumentFacts>(
@@ -79,8 +92,7 @@ const PROJECTIONS: Projection[] = [
   },
   {
     name: 'containers',
-    table: 'containers',
-    key: 'container_number',
+    tables: [['containers', 'container_number']],
     events: containerEvents,
     handler: new ContainersHandler(),
     fold: foldBy<ContainerState, ContainerFacts>(
@@ -88,7 +100,38 @@ const PROJECTIONS: Projection[] = [
       (s, k, f, e) => applyContainerEvent(s, k, f, versionOf(e)),
     ),
   },
+  {
+    name: 'shipments, their milestones and exceptions',
+    tables: [
+      ['shipments', 'id'],
+      ['shipment_milestones', 'shipment_id, event_id'],
+      ['shipment_exceptions', 'shipment_id, event_id'],
+    ],
+    events: shipmentEvents,
+    handler: new MilestonesHandler(),
+    fold: (events) => {
+      const rows = new Map<string, { state: ShipmentState; histories: Set<string> }>();
+      for (const event of events) {
+        const { facts } = event;
+        if (!('shipmentId' in facts) || facts.shipmentId === null) continue;
+        const row = rows.get(facts.shipmentId) ?? { state: emptyShipmentState(), histories: new Set<string>() };
+        row.state = applyShipmentEvent(row.state, event);
+        if (facts.category === EventCategory.Milestone || facts.category === EventCategory.Exception) row.histories.add(event.eventId);
+        rows.set(facts.shipmentId, row);
+      }
+      return rows;
+    },
+  },
 ];
+
+/** Every table of the projection, in key order, without write times. */
+async function state(db: TestDatabase, projection: Projection) {
+  return Promise.all(projection.tables.map(([table, key]) => tableState(db.dataSource, table, key)));
+}
+
+async function truncateAll(db: TestDatabase, projection: Projection) {
+  for (const [table] of projection.tables) await truncate(db.dataSource, table);
+}
 
 describe.each(PROJECTIONS)('$name: state is a function of the set of events', (projection) => {
   it('by the state rules alone, any arrival order with duplicates gives the in-order state', () => {
@@ -118,13 +161,13 @@ describe.each(PROJECTIONS)('$name: state is a function of the set of events', (p
         fc.asyncProperty(
           projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events))),
           async ([events, arrival]) => {
-            await truncate(db.dataSource, projection.table);
+            await truncateAll(db, projection);
             await applyInTurn(db.dataSource, projection.handler, inVersionOrder(events));
-            const expected = await tableState(db.dataSource, projection.table, projection.key);
-            expect(expected).toHaveLength(projection.fold(events).size);
-            await truncate(db.dataSource, projection.table);
+            const expected = await state(db, projection);
+            expect(expected[0]).toHaveLength(projection.fold(events).size);
+            await truncateAll(db, projection);
             await applyInTurn(db.dataSource, projection.handler, arrival);
-            expect(await tableState(db.dataSource, projection.table, projection.key)).toEqual(expected);
+            expect(await state(db, projection)).toEqual(expected);
           },
         ),
         { numRuns: 25 },
@@ -136,12 +179,12 @@ describe.each(PROJECTIONS)('$name: state is a function of the set of events', (p
         fc.asyncProperty(
           projection.events.chain((events) => fc.tuple(fc.constant(events), arrivals(events), fc.integer({ min: 1, max: 4 }))),
           async ([events, arrival, batchSize]) => {
-            await truncate(db.dataSource, projection.table);
+            await truncateAll(db, projection);
             await applyInTurn(db.dataSource, projection.handler, inVersionOrder(events));
-            const expected = await tableState(db.dataSource, projection.table, projection.key);
-            await truncate(db.dataSource, projection.table);
+            const expected = await state(db, projection);
+            await truncateAll(db, projection);
             await applyInParallelBatches(db.dataSource, projection.handler, arrival, { batchSize, parallel: 4 });
-            expect(await tableState(db.dataSource, projection.table, projection.key)).toEqual(expected);
+            expect(await state(db, projection)).toEqual(expected);
           },
         ),
         { numRuns: 25 },

@@ -14,6 +14,8 @@ const PART_FORMAT = {
   // timestamptz as Postgres prints it (`received_at::text`): microseconds and offset round-trip exactly.
   timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/,
   bigint: /^\d{1,18}$/,
+  /** A timestamptz, or `''` for a null one (it sorts last). */
+  optionalTimestamptz: /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})?$/,
 } as const;
 export type CursorPart = keyof typeof PART_FORMAT;
 

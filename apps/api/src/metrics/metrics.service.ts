@@ -10,8 +10,10 @@ import {
   EventCounter,
   HistogramSnapshot,
   LatencyHistogram,
+  MAX_IGNORED_TYPES,
   metricsKey,
   MetricsSnapshot,
+  OTHER_TYPE,
   parseMetricsHash,
   ServiceGauge,
 } from '@app/observability';
@@ -69,6 +71,13 @@ export class MetricsService {
       'flexport_events_redelivered_total',
       'Runs of an event the log already held as done: no effect.',
       EventCounter.Redelivered,
+    );
+    this.labelledCounter(
+      'flexport_events_ignored_total',
+      `Events kept as ignored (a type the catalogue does not map), by type: the first ${MAX_IGNORED_TYPES} types seen, the rest as "${OTHER_TYPE}".`,
+      'type',
+      EventCounter.Ignored,
+      [],
     );
     this.labelledCounter(
       'flexport_webhooks_verification_failed_total',

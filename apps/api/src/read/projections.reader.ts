@@ -16,6 +16,8 @@ const times = (row: Written) => ({
   updatedAt: iso(row.updated_at)!,
 });
 
+const money = (amount: string | null, currency: string | null) => (amount === null || currency === null ? null : { amount, currency });
+
 /** Reads the booking, purchase-order, invoice, document and container projections. Never writes. */
 @Injectable()
 export class ProjectionsReader {
@@ -36,12 +38,30 @@ export class ProjectionsReader {
     return row && { id: row.id, number: row.number, status: row.status, lineItems: row.line_items, details: row.details, ...times(row) };
   }
 
-  /** `amount::text` keeps the decimal exactly as stored; `due_date::text` is the calendar date, no time zone. */
+  /** `numeric::text` keeps each decimal exactly as stored; `due_date::text` is the calendar date, no time zone. */
   async invoice(id: string): Promise<InvoiceView | null> {
     const row = await this.one<
-      Written & { id: string; shipment_id: string | null; kind: string; amount: string; currency: string; due_date: string | null }
+      Written & {
+        id: string;
+        shipment_id: string | null;
+        kind: string | null;
+        amount: string | null;
+        currency: string | null;
+        due_date: string | null;
+        name: string | null;
+        status: string | null;
+        total_amount: string | null;
+        total_currency: string | null;
+        balance_amount: string | null;
+        balance_currency: string | null;
+        issued_at: Date | null;
+        voided_at: Date | null;
+        items: unknown[] | null;
+      }
     >(
       `SELECT id, shipment_id, kind, amount::text AS amount, trim(currency) AS currency, due_date::text AS due_date,
+              name, status, total_amount::text AS total_amount, trim(total_currency) AS total_currency,
+              balance_amount::text AS balance_amount, trim(balance_currency) AS balance_currency, issued_at, voided_at, items,
               last_event_at, created_at, updated_at
          FROM invoices WHERE id = $1`,
       id,
@@ -54,6 +74,13 @@ export class ProjectionsReader {
         amount: row.amount,
         currency: row.currency,
         dueDate: row.due_date,
+        name: row.name,
+        status: row.status,
+        total: money(row.total_amount, row.total_currency),
+        balance: money(row.balance_amount, row.balance_currency),
+        issuedAt: iso(row.issued_at),
+        voidedAt: iso(row.voided_at),
+        items: row.items,
         ...times(row),
       }
     );
@@ -61,8 +88,21 @@ export class ProjectionsReader {
 
   async document(id: string): Promise<DocumentView | null> {
     const row = await this.one<
-      Written & { id: string; shipment_id: string | null; document_type: string; file_name: string | null; url: string | null }
-    >('SELECT id, shipment_id, document_type, file_name, url, last_event_at, created_at, updated_at FROM documents WHERE id = $1', id);
+      Written & {
+        id: string;
+        shipment_id: string | null;
+        document_type: string | null;
+        file_name: string | null;
+        url: string | null;
+        memo: string | null;
+        archived_at: Date | null;
+        uploaded_at: Date | null;
+      }
+    >(
+      `SELECT id, shipment_id, document_type, file_name, url, memo, archived_at, uploaded_at, last_event_at, created_at, updated_at
+         FROM documents WHERE id = $1`,
+      id,
+    );
     return (
       row && {
         id: row.id,
@@ -70,6 +110,9 @@ export class ProjectionsReader {
         documentType: row.document_type,
         fileName: row.file_name,
         url: row.url,
+        memo: row.memo,
+        archivedAt: iso(row.archived_at),
+        uploadedAt: iso(row.uploaded_at),
         ...times(row),
       }
     );
@@ -77,9 +120,18 @@ export class ProjectionsReader {
 
   async container(containerNumber: string): Promise<ContainerView | null> {
     const row = await this.one<
-      Written & { container_number: string; shipment_id: string | null; status: string; location: Location | null }
+      Written & {
+        container_number: string;
+        shipment_id: string | null;
+        status: string | null;
+        location: Location | null;
+        last_free_day: string | null;
+        available_for_pickup_at: Date | null;
+        empty_returned_at: Date | null;
+      }
     >(
-      `SELECT container_number, shipment_id, status, location, last_event_at, created_at, updated_at
+      `SELECT container_number, shipment_id, status, location, last_free_day::text AS last_free_day, available_for_pickup_at,
+              empty_returned_at, last_event_at, created_at, updated_at
          FROM containers WHERE container_number = $1`,
       containerNumber,
     );
@@ -89,6 +141,9 @@ export class ProjectionsReader {
         shipmentId: row.shipment_id,
         status: row.status,
         location: row.location,
+        lastFreeDay: row.last_free_day,
+        availableForPickupAt: iso(row.available_for_pickup_at),
+        emptyReturnedAt: iso(row.empty_returned_at),
         ...times(row),
       }
     );

@@ -35,6 +35,8 @@ export class ShipmentListQuery extends PageQuery {
   status?: string;
 }
 
+export class TimelineQuery extends PageQuery {}
+
 export class EventListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: EVENT_STATUSES })
   @EmptyAsAbsent()

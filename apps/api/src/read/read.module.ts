@@ -7,11 +7,12 @@ import { EventsReader } from './events.reader.js';
 import { ProjectionsController } from './projections.controller.js';
 import { ProjectionsReader } from './projections.reader.js';
 import { ShipmentsController } from './shipments.controller.js';
+import { TimelineReader } from './timeline.reader.js';
 
 /** The read API of README "Reading state": queries only, never a write. */
 @Module({
   imports: [MilestonesModule],
   controllers: [ShipmentsController, ProjectionsController, EventsController],
-  providers: [ApiTokenGuard, ProjectionsReader, EventsReader, QueueRegistry],
+  providers: [ApiTokenGuard, ProjectionsReader, EventsReader, TimelineReader, QueueRegistry],
 })
 export class ReadModule {}

@@ -5,8 +5,9 @@ import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
 import { found } from './not-found.js';
 import { BearerProtected, NotFound } from './read-api.decorators.js';
-import { IdParams, ShipmentListQuery } from './read.dto.js';
-import { ShipmentPage, ShipmentView } from './views.js';
+import { IdParams, ShipmentListQuery, TimelineQuery } from './read.dto.js';
+import { TimelineReader } from './timeline.reader.js';
+import { ShipmentPage, ShipmentView, TimelinePage } from './views.js';
 import { ValidatedInput } from '../http/validation.js';
 
 @ApiTags('read')
@@ -14,7 +15,10 @@ import { ValidatedInput } from '../http/validation.js';
 @ValidatedInput()
 @Controller('shipments')
 export class ShipmentsController {
-  constructor(private readonly shipments: ShipmentReader) {}
+  constructor(
+    private readonly shipments: ShipmentReader,
+    private readonly timelines: TimelineReader,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Shipments, by id; optionally only those whose status is a milestone.' })
@@ -27,10 +31,20 @@ export class ShipmentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A shipment: status, location, transit dates, milestone history, containers.' })
+  @ApiOperation({ summary: 'A shipment: status, location, transit dates, customs status, milestones, exceptions, containers.' })
   @ApiOkResponse({ type: ShipmentView })
   @NotFound('shipment')
   async get(@Param() { id }: IdParams): Promise<ShipmentView> {
     return found(await this.shipments.findById(id), 'shipment', id);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({
+    summary: 'Every event that names the shipment, ignored and dead-lettered ones included, ascending by occurredAt.',
+  })
+  @ApiOkResponse({ type: TimelinePage })
+  @NotFound('shipment')
+  async timeline(@Param() { id }: IdParams, @Query() query: TimelineQuery): Promise<TimelinePage> {
+    return found(await this.timelines.page(id, query), 'shipment', id);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EventCategory, MILESTONES } from '@app/flexport';
+import { EventCategory, EXCEPTION_KINDS, MILESTONES } from '@app/flexport';
 import { EVENT_STATUSES } from '@app/processing';
 import { EVENT_SOURCES, type EventSource } from '@app/queue';
 
@@ -24,6 +24,20 @@ export class ShipmentMilestoneView {
 
   @ApiProperty({ type: LocationView, nullable: true })
   location: LocationView | null;
+
+  @ApiProperty()
+  eventId: string;
+}
+
+export class ShipmentExceptionView {
+  @ApiProperty({ enum: EXCEPTION_KINDS })
+  kind: string;
+
+  @ApiProperty({ example: 'vessel_delay_port_congestion', description: "The verb of the event's v2 type." })
+  reason: string;
+
+  @ApiProperty(time)
+  occurredAt: string;
 
   @ApiProperty()
   eventId: string;
@@ -54,8 +68,21 @@ export class ShipmentView {
   @ApiProperty(nullableTime)
   actualArrivalAt: string | null;
 
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'From the cargo-ready-date events, latest occurrence.' })
+  cargoReadyDate: string | null;
+
+  @ApiProperty({
+    enum: ['held', 'released'],
+    nullable: true,
+    description: 'After whichever of its customs holds and customs_cleared milestones occurred last; null until one.',
+  })
+  customsStatus: string | null;
+
   @ApiProperty({ type: [ShipmentMilestoneView], description: 'Ascending by occurredAt, older late arrivals included.' })
   milestones: ShipmentMilestoneView[];
+
+  @ApiProperty({ type: [ShipmentExceptionView], description: 'Delays and customs holds, each event once, ascending by occurredAt.' })
+  exceptions: ShipmentExceptionView[];
 
   @ApiProperty({ type: [String], description: 'Container numbers linked to the shipment, sorted.' })
   containers: string[];
@@ -70,6 +97,45 @@ export class ShipmentPage {
 
   @ApiProperty({ ...nullableString, description: 'Pass as `cursor` for the next page; null on the last one.' })
   nextCursor: string | null;
+}
+
+export class TimelineItemView {
+  @ApiProperty()
+  eventId: string;
+
+  @ApiProperty({ example: '/shipment_leg#departed' })
+  type: string;
+
+  @ApiProperty({ enum: Object.values(EventCategory) })
+  category: string;
+
+  @ApiProperty({ ...nullableString, description: 'Canonical name; null for unknown types.' })
+  name: string | null;
+
+  @ApiProperty({ enum: EVENT_STATUSES })
+  status: string;
+
+  @ApiProperty({ ...nullableTime, description: 'Null only when the event carried no readable date (it is then dead-lettered).' })
+  occurredAt: string | null;
+
+  @ApiProperty({ type: LocationView, nullable: true, description: "The event's own location, if it had one." })
+  location: LocationView | null;
+}
+
+export class TimelinePage {
+  @ApiProperty({ type: [TimelineItemView] })
+  items: TimelineItemView[];
+
+  @ApiProperty({ ...nullableString, description: 'Pass as `cursor` for the next page; null on the last one.' })
+  nextCursor: string | null;
+}
+
+export class MoneyView {
+  @ApiProperty({ example: '1941.13', description: 'Decimal string, exactly as sent (never a float).' })
+  amount: string;
+
+  @ApiProperty({ example: 'USD' })
+  currency: string;
 }
 
 export class BookingView {
@@ -128,17 +194,46 @@ export class InvoiceView {
   @ApiProperty(nullableString)
   shipmentId: string | null;
 
-  @ApiProperty({ enum: ['invoice', 'freight_invoice'] })
-  kind: string;
+  @ApiProperty({ enum: ['invoice', 'freight_invoice'], nullable: true, description: 'From compact events; null until one.' })
+  kind: string | null;
 
-  @ApiProperty({ example: '18422.07', description: 'Decimal string, exactly as sent (never a float).' })
-  amount: string;
+  @ApiProperty({
+    ...nullableString,
+    example: '18422.07',
+    description: 'Decimal string, exactly as sent (never a float); from compact events, null until one.',
+  })
+  amount: string | null;
 
-  @ApiProperty({ example: 'USD' })
-  currency: string;
+  @ApiProperty({ ...nullableString, example: 'USD' })
+  currency: string | null;
 
   @ApiProperty({ type: String, format: 'date', nullable: true })
   dueDate: string | null;
+
+  @ApiProperty({ ...nullableString, example: 'FLEX-123456-1', description: 'From v2 invoice events (as are the fields below).' })
+  name: string | null;
+
+  @ApiProperty({
+    ...nullableString,
+    example: 'outstanding',
+    description: '`outstanding`, `past_due`, `paid`, `payment_pending` or `void`.',
+  })
+  status: string | null;
+
+  @ApiProperty({ type: MoneyView, nullable: true })
+  total: MoneyView | null;
+
+  @ApiProperty({ type: MoneyView, nullable: true })
+  balance: MoneyView | null;
+
+  @ApiProperty(nullableTime)
+  issuedAt: string | null;
+
+  @ApiProperty(nullableTime)
+  voidedAt: string | null;
+
+  @ApiProperty({ type: 'array', items: { type: 'object' }, nullable: true, description: 'The invoice items, as sent.' })
+  items: unknown[] | null;
 
   @ApiProperty(time)
   lastEventAt: string;
@@ -157,14 +252,23 @@ export class DocumentView {
   @ApiProperty(nullableString)
   shipmentId: string | null;
 
-  @ApiProperty({ example: 'bill_of_lading' })
-  documentType: string;
+  @ApiProperty({ ...nullableString, example: 'bill_of_lading' })
+  documentType: string | null;
 
   @ApiProperty(nullableString)
   fileName: string | null;
 
-  @ApiProperty(nullableString)
+  @ApiProperty({ ...nullableString, description: "The download link (a v2 document's `file_link`)." })
   url: string | null;
+
+  @ApiProperty({ ...nullableString, description: 'From v2 document events (as are the two fields below).' })
+  memo: string | null;
+
+  @ApiProperty(nullableTime)
+  archivedAt: string | null;
+
+  @ApiProperty(nullableTime)
+  uploadedAt: string | null;
 
   @ApiProperty(time)
   lastEventAt: string;
@@ -183,14 +287,23 @@ export class ContainerView {
   @ApiProperty(nullableString)
   shipmentId: string | null;
 
-  @ApiProperty({ enum: ['loaded', 'unloaded'] })
-  status: string;
+  @ApiProperty({ enum: ['loaded', 'unloaded'], nullable: true, description: 'Null while only date events named the container.' })
+  status: string | null;
 
   @ApiProperty({ ...time, description: '`occurredAt` of the latest event about the container.' })
   lastEventAt: string;
 
   @ApiProperty({ type: LocationView, nullable: true })
   location: LocationView | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  lastFreeDay: string | null;
+
+  @ApiProperty(nullableTime)
+  availableForPickupAt: string | null;
+
+  @ApiProperty(nullableTime)
+  emptyReturnedAt: string | null;
 
   @ApiProperty(time)
   createdAt: string;
