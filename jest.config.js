@@ -1,5 +1,6 @@
 /** Jest runs in native ESM mode: Nest 12 packages are ESM-only. Path aliases come from tsconfig.json alone. */
 import { readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 
 const { compilerOptions } = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));
 const aliases = Object.fromEntries(

@@ -1,11 +1,5 @@
 import { DEVELOPMENT_DEFAULTS } from '@app/config';
-import {
-  DEFAULT_URL,
-  DEVELOPMENT_API_TOKEN,
-  DEVELOPMENT_WEBHOOK_SECRET,
-  resolveOptions,
-  UsageError,
-} from './options.js';
+import { DEFAULT_URL, DEVELOPMENT_API_TOKEN, DEVELOPMENT_WEBHOOK_SECRET, resolveOptions, UsageError } from './options.js';
 
 describe('simulator options', () => {
   it('target the local development service by default', () => {

@@ -1,3 +1,4 @@
 export * from './app-config.module.js';
 export * from './environment.js';
 export * from './process-lifecycle.js';
+export * from './redis-cluster.js';

@@ -57,7 +57,8 @@ export function secretValues(config: AppConfig): string[] {
   add(config.apiToken);
   add(config.adminPassword);
   add(config.notifySigningSecret);
-  for (const url of [config.databaseUrl, config.redisUrl]) {
+  add(config.redisCluster?.password);
+  for (const url of [config.databaseUrl, config.databaseDirectUrl, config.redisUrl]) {
     try {
       add(decodeURIComponent(new URL(url).password));
     } catch {

@@ -3,11 +3,10 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { ModuleRef } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import type { ConnectionOptions, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { TypedConfigService } from '@app/config';
+import { AppConfig, TypedConfigService } from '@app/config';
 import { EVENT_JOB_OPTIONS } from './job-options.js';
 import { ALL_QUEUES } from './queue-names.js';
-import { createRedis, redisOptions, RedisRole } from './redis-connection.js';
+import { createRedis, type RedisClient, redisOptions, RedisRole, RedisTarget } from './redis-connection.js';
 import { RedisErrorReporter } from './redis-error-reporter.js';
 
 /** The Redis client for the service's own keys (seen-event markers, metrics, health); the API's queues share it. */
@@ -18,7 +17,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly reporter = new RedisErrorReporter();
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -44,10 +43,7 @@ class RedisClientModule {
         {
           provide: REDIS,
           inject: [ConfigService],
-          useFactory: (config: TypedConfigService) => {
-            const app = config.get('app', { infer: true });
-            return createRedis(app.redisUrl, role, app.redisCommandTimeoutMs);
-          },
+          useFactory: (config: TypedConfigService) => createRedis(redisTarget(config.get('app', { infer: true })), role),
         },
       ],
       exports: [REDIS],
@@ -55,11 +51,17 @@ class RedisClientModule {
   }
 }
 
+export function redisTarget(app: AppConfig): RedisTarget {
+  return { url: app.redisUrl, cluster: app.redisCluster, commandTimeoutMs: app.redisCommandTimeoutMs };
+}
+
 /**
  * Registers every queue with Redis options that fit the process role. A producer (the API) puts
  * all its queues and its own keys on one connection: the commands of concurrent webhooks then share
  * socket writes and reads, which is most of what a command costs here. A worker gives BullMQ
  * connection options instead: it needs blocking connections of its own, which BullMQ owns and closes.
+ * On a cluster both roles hand BullMQ their cluster client (BullMQ builds clusters only from a
+ * client): the worker's has the worker policy, and BullMQ duplicates it for each blocking connection.
  */
 @Global()
 @Module({})
@@ -73,9 +75,10 @@ export class QueueModule {
         BullModule.forRootAsync({
           imports: [redisClient],
           inject: [ConfigService, REDIS],
-          useFactory: (config: TypedConfigService, redis: Redis) => {
+          useFactory: (config: TypedConfigService, redis: RedisClient) => {
             const app = config.get('app', { infer: true });
-            const connection = role === 'producer' ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
+            const shared = role === 'producer' || app.redisCluster !== null;
+            const connection = shared ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
             return { connection: connection as ConnectionOptions, prefix: app.queuePrefix, defaultJobOptions: EVENT_JOB_OPTIONS };
           },
         }),

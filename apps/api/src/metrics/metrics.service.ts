@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { DEAD_LETTER_REASONS } from '@app/database';
 import { EventCategory } from '@app/flexport';
 import { EventCounter, HistogramSnapshot, LatencyHistogram, metricsKey, MetricsSnapshot, parseMetricsHash } from '@app/observability';
-import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';
+import { ALL_QUEUES, QueueName, REDIS, type RedisClient } from '@app/queue';
 import { QueueRegistry, withinMs } from '../queue-registry.js';
 import { ExternalHistogram } from './redis-histogram.js';
 
@@ -36,7 +35,7 @@ export class MetricsService {
   private inFlight: Promise<string> | null = null;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(ConfigService) config: TypedConfigService,
     private readonly queues: QueueRegistry,
     private readonly dataSource: DataSource,
