@@ -62,7 +62,17 @@ describe('API and worker behind PgBouncer (pool_mode = transaction)', () => {
     }
 
     // The pooler carried the service's transactions (the worker commits events in batches: fewer than one each).
-    expect((await pooledTransactions(database)) - carriedBefore).toBeGreaterThan(0);
+    const carried = (await pooledTransactions(database)) - carriedBefore;
+    expect(carried).toBeGreaterThan(0);
+    const pool = (await pgbouncerShow(testPoolerUrl()!, 'POOLS')).find((row) => row.database === database)!;
+    const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce(
+      (sum, column) => sum + Number(pool[column] ?? 0),
+      0,
+    );
+    process.stdout.write(
+      `pgbouncer: ${summary.events} events (${summary.sent} deliveries), a replay and a rebuild in ${carried} pooled transactions; ` +
+        `${Number(pool.cl_active) + Number(pool.cl_waiting)} client connections (API, worker, test) on ${servers} server connections at the end\n`,
+    );
     // Nothing session-level is left on the server: no advisory lock outlives its transaction.
     const locks = await queryOnce<{ n: number }>(stack.db.directUrl, `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
     expect(locks[0].n).toBe(0);
