@@ -74,7 +74,11 @@ describe('API and worker behind PgBouncer (pool_mode = transaction)', () => {
         `${Number(pool.cl_active) + Number(pool.cl_waiting)} client connections (API, worker, test) on ${servers} server connections at the end\n`,
     );
     // Nothing session-level is left on the server: no advisory lock outlives its transaction.
-    const locks = await queryOnce<{ n: number }>(stack.db.directUrl, `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    const locks = await queryOnce<{ n: number }>(
+      stack.db.directUrl,
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
     expect(locks[0].n).toBe(0);
   }, 120_000);
 });

@@ -48,6 +48,6 @@ describe('Redis connections on a cluster', () => {
       maxRetriesPerRequest: 1,
     });
     expect(options).toMatchObject({ enableOfflineQueue: false, enableReadyCheck: false });
-    expect(clusterOptions('worker', 750, nowhere).redisOptions).toMatchObject({ maxRetriesPerRequest: null });
+    expect(clusterOptions('worker', 750, nowhere)).toMatchObject({ enableReadyCheck: false, redisOptions: { maxRetriesPerRequest: null } });
   });
 });

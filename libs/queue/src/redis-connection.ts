@@ -1,5 +1,6 @@
 import { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { RedisClusterConfig } from '@app/config';
+import { endOnDisconnect } from './cluster-disconnect.js';
 import { batchWritesPerTurn } from './write-batching.js';
 
 export type RedisRole = 'producer' | 'worker';
@@ -43,17 +44,19 @@ export function redisOptions(role: RedisRole, commandTimeoutMs: number): RedisOp
  */
 export function clusterOptions(role: RedisRole, commandTimeoutMs: number, cluster: RedisClusterConfig): ClusterOptions {
   const { enableOfflineQueue, retryStrategy: _, ...node } = redisOptions(role, commandTimeoutMs);
-  const byRole: ClusterOptions =
-    role === 'worker'
-      ? { maxRedirections: 100, retryDelayOnFailover: 500, retryDelayOnClusterDown: 500, retryDelayOnMoved: 100 }
-      : // BullMQ takes a cluster in `connect` (its ready check under way) for ready, and a queue whose
-        // first command the producer's cluster then refuses stays broken: so no such state.
-        { enableReadyCheck: false };
+  const patience =
+    role === 'worker' ? { maxRedirections: 100, retryDelayOnFailover: 500, retryDelayOnClusterDown: 500, retryDelayOnMoved: 100 } : {};
   return {
     enableOfflineQueue,
     clusterRetryStrategy: retryStrategy,
     slotsRefreshTimeout: Math.min(commandTimeoutMs, 1000),
-    ...byRole,
+    // No ready check (CLUSTER INFO after the slot map). When it fails, as it can during a failover,
+    // ioredis reconnects by itself but never settles the `connect()` it was running, and BullMQ
+    // awaits that when it reconnects a worker's blocking connection: the worker would stop taking
+    // jobs for good. BullMQ also takes a cluster whose check is under way for ready, and a queue
+    // whose first command the producer's cluster then refuses stays broken.
+    enableReadyCheck: false,
+    ...patience,
     redisOptions: {
       ...node,
       username: cluster.username,
@@ -65,7 +68,7 @@ export function clusterOptions(role: RedisRole, commandTimeoutMs: number, cluste
 
 export function createRedis(target: RedisTarget, role: RedisRole): RedisClient {
   if (target.cluster) {
-    const client = new Cluster(target.cluster.nodes, clusterOptions(role, target.commandTimeoutMs, target.cluster));
+    const client = endOnDisconnect(new Cluster(target.cluster.nodes, clusterOptions(role, target.commandTimeoutMs, target.cluster)));
     // Batch per node connection: each is a socket of its own.
     client.on('+node', (node: Redis) => batchWritesPerTurn(node));
     return client;
