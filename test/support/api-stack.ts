@@ -33,6 +33,7 @@ export async function startApiStack(
   const prefix = uniquePrefix(label);
   const stackEnv: Record<string, string> = {
     DATABASE_URL: db.url,
+    DATABASE_DIRECT_URL: db.directUrl,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: prefix,
     FLEXPORT_WEBHOOK_SECRETS: E2E_SECRETS.webhookSecret,

@@ -5,6 +5,7 @@ import { ConfigurationError } from './configuration.error.js';
 import { checkNotifyUrl, checkSigningSecret } from './notify-settings.js';
 
 export { ConfigurationError };
+import { hashTag, parseClusterNodes, RedisClusterConfig } from './redis-cluster.js';
 
 /** Documented in README.md; used only outside production, always with a warning. */
 export const DEVELOPMENT_DEFAULTS = {
@@ -52,7 +53,15 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
+  DATABASE_DIRECT_URL?: string;
+
+  @IsOptional()
+  @IsString()
   REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_CLUSTER_NODES?: string;
 
   @IsOptional()
   @IsString()
@@ -189,7 +198,11 @@ export interface AppConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  /** For what a transaction pooler cannot carry (migrations and their session lock); DATABASE_URL when unset. */
+  databaseDirectUrl: string;
   redisUrl: string;
+  /** Set when the service runs on a Redis Cluster (REDIS_CLUSTER_NODES); `redisUrl` is then unused. */
+  redisCluster: RedisClusterConfig | null;
   queuePrefix: string;
   webhookSecrets: string[];
   /** false: a webhook signed only with HMAC-SHA1 (legacy `X-Hub-Signature: sha1=…`) is refused. */
@@ -293,13 +306,18 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
   const reconciliation = reconciliationConfig(env, mode);
   const notifySigningSecret = env.NOTIFY_SIGNING_SECRET?.trim() || DEVELOPMENT_DEFAULTS.NOTIFY_SIGNING_SECRET;
   checkSigningSecret(notifySigningSecret);
+  const queuePrefix = env.QUEUE_PREFIX?.trim() || 'flexport';
+  const redisCluster = clusterConfig(env, queuePrefix);
+  const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   return {
     env: mode,
     host: env.HOST ?? '0.0.0.0',
     port: env.PORT ?? 3000,
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    databaseUrl,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL?.trim() || databaseUrl,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    queuePrefix: env.QUEUE_PREFIX?.trim() || 'flexport',
+    redisCluster,
+    queuePrefix,
     webhookSecrets,
     acceptSha1Signatures: env.ACCEPT_SHA1_SIGNATURES !== 'false',
     apiToken: credentials.API_TOKEN,
@@ -373,4 +391,32 @@ function reconciliationConfig(env: EnvironmentVariables, mode: AppConfig['env'])
     throw new ConfigurationError(`RECONCILE_LOOKBACK_S (${lookbackS}) must be at least RECONCILE_INTERVAL_S (${intervalS})`);
   }
   return { enabled: credentials !== null, apiUrl: flexportApiUrl(env.FLEXPORT_API_URL, mode), credentials, intervalS, lookbackS };
+}
+
+/**
+ * REDIS_CLUSTER_NODES selects cluster mode. Every key the service writes must then share one slot
+ * (BullMQ's scripts and the intake's job-and-marker script touch several keys at once), so the
+ * prefix must be a hash tag; and REDIS_URL must not name another Redis at the same time.
+ */
+function clusterConfig(env: EnvironmentVariables, queuePrefix: string): RedisClusterConfig | null {
+  const nodes = env.REDIS_CLUSTER_NODES?.trim();
+  if (!nodes) return null;
+  if (env.REDIS_URL?.trim()) {
+    throw new ConfigurationError(
+      'REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a cluster',
+    );
+  }
+  let cluster: RedisClusterConfig;
+  try {
+    cluster = parseClusterNodes(nodes);
+  } catch (error) {
+    throw new ConfigurationError(`REDIS_CLUSTER_NODES: ${(error as Error).message}`);
+  }
+  if (hashTag(queuePrefix) === null) {
+    throw new ConfigurationError(
+      `QUEUE_PREFIX must hold a Redis hash tag, such as {flexport}, when REDIS_CLUSTER_NODES is set (got ${queuePrefix}): ` +
+        'every key of the service must share one cluster slot',
+    );
+  }
+  return cluster;
 }

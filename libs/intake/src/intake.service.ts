@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { AllConfig } from '@app/config';
 import { classifyEnvelope, deriveEventId, parseEnvelope } from '@app/flexport';
 import { EventCounter, EventMetrics } from '@app/observability';
@@ -18,7 +17,9 @@ import {
   QuarantineJobData,
   QueueName,
   REDIS,
+  type RedisClient,
   seenKey,
+  withinMs,
 } from '@app/queue';
 import type { ListedEvent } from './listed-event.js';
 import { annotateSpan, isTracing } from '@app/tracing';
@@ -36,10 +37,12 @@ export class IntakeService {
   private readonly queues: ReadonlyMap<QueueName, Queue>;
   private readonly prefix: string;
   private readonly seenTtlSeconds: number;
+  /** Only on a cluster (see `stored`); a single Redis's command timeout bounds the wait already. */
+  private readonly deadlineMs: number | null;
 
   constructor(
     config: ConfigService<AllConfig, true>,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @InjectQueue(QueueName.Milestones) milestones: Queue,
     @InjectQueue(QueueName.Transit) transit: Queue,
     @InjectQueue(QueueName.Bookings) bookings: Queue,
@@ -55,6 +58,7 @@ export class IntakeService {
     const app = config.get('app', { infer: true });
     this.prefix = app.queuePrefix;
     this.seenTtlSeconds = app.seenTtlSeconds;
+    this.deadlineMs = app.redisCluster ? app.redisCommandTimeoutMs : null;
     this.queues = new Map(
       [milestones, transit, bookings, purchaseOrders, invoices, documents, containers, exceptions, unknownEvents, quarantine].map(
         (queue) => [queue.name as QueueName, queue],
@@ -130,12 +134,13 @@ export class IntakeService {
 
   /**
    * Every command of the producer connection has a deadline (REDIS_COMMAND_TIMEOUT_MS) and fails at
-   * once while Redis is away, so waiting for Redis needs no timer of its own here. (A queue's first
-   * use also awaits BullMQ's connection start-up; accept() runs only once that connection is ready.)
+   * once while Redis is away. On a cluster, the client also retries a command while it looks for a
+   * slot's new master, before the command's own timer starts: the deadline here bounds the whole.
+   * A job that Redis stores after the 503 is found by the sender's retry (`duplicate`).
    */
   private async stored<T>(work: Promise<T>, webhook: boolean): Promise<T> {
     try {
-      return await work;
+      return await (this.deadlineMs === null ? work : withinMs(this.deadlineMs, work));
     } catch (error) {
       // A bug of ours is not an outage: it must not become a 503 that Flexport retries forever.
       if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError) throw error;

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Redis } from 'ioredis';
 import type { TypedConfigService } from '@app/config';
 import type { EventRunReport, PipelineObserver } from '@app/processing';
-import { REDIS } from '@app/queue';
+import { REDIS, type RedisClient } from '@app/queue';
 import {
   ADD_IGNORED_TYPES_SCRIPT,
   counterField,
@@ -39,7 +38,7 @@ export class EventMetrics implements PipelineObserver, BeforeApplicationShutdown
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(ConfigService) config: TypedConfigService,
   ) {
     this.key = metricsKey(config.get('app', { infer: true }).queuePrefix);

@@ -72,6 +72,19 @@ describe('secretValues and scrubSecretValues', () => {
     expect(secretValues(withOAuth)).toContain('flexport-client-secret-1');
   });
 
+  it('lists the passwords of the direct database URL and of the cluster nodes', () => {
+    const clustered = loadAppConfig(
+      {
+        NODE_ENV: 'test',
+        DATABASE_DIRECT_URL: 'postgres://app:direct-password-7@db:5432/app',
+        REDIS_CLUSTER_NODES: 'redis://svc:cluster-password-9@10.0.0.1:6379,redis://svc:cluster-password-9@10.0.0.2:6379',
+        QUEUE_PREFIX: '{flexport}',
+      },
+      { warn: () => undefined } as never,
+    );
+    expect(secretValues(clustered)).toEqual(expect.arrayContaining(['direct-password-7', 'cluster-password-9']));
+  });
+
   it('replaces them wherever they appear in a serialised line', () => {
     const line = JSON.stringify({ msg: 'oops api-token-value-1', detail: 'whsec_"quoted"_secret' });
     const scrubbed = scrubSecretValues(line, secretValues(config));

@@ -62,7 +62,8 @@ export function secretValues(config: AppConfig): string[] {
   const flexport = config.reconciliation.credentials;
   if (flexport?.kind === 'token') add(flexport.token);
   if (flexport?.kind === 'oauth') add(flexport.clientSecret);
-  for (const url of [config.databaseUrl, config.redisUrl]) {
+  add(config.redisCluster?.password);
+  for (const url of [config.databaseUrl, config.databaseDirectUrl, config.redisUrl]) {
     try {
       add(decodeURIComponent(new URL(url).password));
     } catch {

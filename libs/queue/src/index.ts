@@ -5,3 +5,4 @@ export * from './queue.module.js';
 export * from './redis-connection.js';
 export * from './enqueue-once.js';
 export * from './write-batching.js';
+export * from './within-ms.js';

@@ -3,12 +3,11 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { ModuleRef } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import type { ConnectionOptions, Queue, Telemetry } from 'bullmq';
-import { Redis } from 'ioredis';
-import { TypedConfigService } from '@app/config';
+import { AppConfig, TypedConfigService } from '@app/config';
 import { bullmqTelemetry } from '@app/tracing';
 import { EVENT_JOB_OPTIONS } from './job-options.js';
 import { ALL_QUEUES } from './queue-names.js';
-import { createRedis, redisOptions, RedisRole } from './redis-connection.js';
+import { createRedis, type RedisClient, redisOptions, RedisRole, RedisTarget } from './redis-connection.js';
 import { RedisErrorReporter } from './redis-error-reporter.js';
 
 /** The Redis client for the service's own keys (seen-event markers, metrics, health); the API's queues share it. */
@@ -19,7 +18,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly reporter = new RedisErrorReporter();
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -45,15 +44,16 @@ class RedisClientModule {
         {
           provide: REDIS,
           inject: [ConfigService],
-          useFactory: (config: TypedConfigService) => {
-            const app = config.get('app', { infer: true });
-            return createRedis(app.redisUrl, role, app.redisCommandTimeoutMs);
-          },
+          useFactory: (config: TypedConfigService) => createRedis(redisTarget(config.get('app', { infer: true })), role),
         },
       ],
       exports: [REDIS],
     };
   }
+}
+
+export function redisTarget(app: AppConfig): RedisTarget {
+  return { url: app.redisUrl, cluster: app.redisCluster, commandTimeoutMs: app.redisCommandTimeoutMs };
 }
 
 /**
@@ -62,7 +62,9 @@ class RedisClientModule {
  * socket writes and reads, which is most of what a command costs here. A producer also registers
  * no queue consumer, although it loads the domain modules that declare them (their state rules serve
  * the rebuild). A worker gives BullMQ connection options instead: it needs blocking connections of
- * its own, which BullMQ owns and closes.
+ * its own, which BullMQ owns and closes. On a cluster both roles hand BullMQ their cluster client
+ * (BullMQ builds clusters only from a client): the worker's has the worker policy, and BullMQ
+ * duplicates it for each blocking connection.
  */
 @Global()
 @Module({})
@@ -76,9 +78,10 @@ export class QueueModule {
         BullModule.forRootAsync({
           imports: [redisClient],
           inject: [ConfigService, REDIS],
-          useFactory: (config: TypedConfigService, redis: Redis) => {
+          useFactory: (config: TypedConfigService, redis: RedisClient) => {
             const app = config.get('app', { infer: true });
-            const connection = role === 'producer' ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
+            const shared = role === 'producer' || app.redisCluster !== null;
+            const connection = shared ? redis : { url: app.redisUrl, ...redisOptions(role, app.redisCommandTimeoutMs) };
             // With tracing on, queues and workers carry the trace context in each job (bullmq-otel).
             const telemetry = bullmqTelemetry<Telemetry>();
             return {

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/queue';
 import type { TypedConfigService } from '@app/config';
 import { REDIS } from '@app/queue';
 import { createEventsClient } from './flexport-api.factory.js';
@@ -11,7 +11,7 @@ export const FLEXPORT_EVENTS_CLIENT = Symbol('FLEXPORT_EVENTS_CLIENT');
 export const flexportEventsClientProvider: Provider = {
   provide: FLEXPORT_EVENTS_CLIENT,
   inject: [ConfigService, REDIS],
-  useFactory: (config: TypedConfigService, redis: Redis) => {
+  useFactory: (config: TypedConfigService, redis: RedisClient) => {
     const app = config.get('app', { infer: true });
     return createEventsClient(app.reconciliation, redis, app.queuePrefix);
   },

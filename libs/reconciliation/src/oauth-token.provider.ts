@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/queue';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlexportApiError, FlexportApiFailure } from './flexport-api.error.js';
@@ -14,7 +14,7 @@ export interface OAuthTokenProviderOptions {
   clientId: string;
   clientSecret: string;
   /** Shared by every process: the token, the lock and a recent failure live there. */
-  redis: Redis;
+  redis: RedisClient;
   /** QUEUE_PREFIX: every key is under it. */
   keyPrefix: string;
   audience?: string;

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Job, JobState, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@app/queue';
 import { randomUUID } from 'node:crypto';
 import type { TypedConfigService } from '@app/config';
 import { JobName, QueueName, REDIS } from '@app/queue';
@@ -60,7 +60,7 @@ export class ReconcileRuns {
 
   constructor(
     @InjectQueue(QueueName.Reconcile) private readonly queue: Queue<ReconcileJobData>,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(ConfigService) config: TypedConfigService,
   ) {
     this.enabled = config.get('app', { infer: true }).reconciliation.enabled;

@@ -106,13 +106,15 @@ describe('payload retention against Postgres', () => {
 
   it('does nothing while another process sweeps (advisory lock)', async () => {
     await seed('held', 'processed', 40);
+    // Held in an open transaction, as a sweep holds it: a transaction pooler keeps one server connection for it.
     const runner = db.dataSource.createQueryRunner();
     await runner.connect();
+    await runner.startTransaction();
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [PAYLOAD_RETENTION_LOCK_KEY]);
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [PAYLOAD_RETENTION_LOCK_KEY]);
       expect(await retention.sweep(30, NOW, FAST)).toMatchObject({ cleared: 0, finished: false });
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [PAYLOAD_RETENTION_LOCK_KEY]);
+      await runner.rollbackTransaction();
       await runner.release();
     }
     expect((await retention.sweep(30, NOW, FAST)).cleared).toBe(1);

@@ -7,6 +7,7 @@ import { queryOnce as queryOnceWithin } from '../../support/scratch-database.js'
 import { SignedEvent } from '../../support/signed-events.js';
 import { Child, sleep, startProgram, tail } from '../../support/processes.js';
 import { PostgresCluster } from './postgres-cluster.js';
+import { RedisCluster, RedisClusterOptions } from './redis-cluster.js';
 import { RedisServer } from './redis-server.js';
 
 export type Role = 'api' | 'worker' | 'server';
@@ -29,7 +30,8 @@ process.once('exit', () => {
 
 /**
  * One test file's private world: its own redis-server (AOF, appendfsync always, noeviction) and
- * PostgreSQL cluster on spare loopback ports, a log directory, and the service processes it starts.
+ * PostgreSQL cluster on spare loopback ports, a log directory, and the service processes it starts;
+ * with `redisCluster`, also a Redis Cluster, which its deployments then use instead of the redis-server.
  * `destroy()` stops exactly what it started, by pid, and removes the temporary directories.
  */
 export class ReliabilityEnv {
@@ -41,28 +43,39 @@ export class ReliabilityEnv {
     readonly redis: RedisServer,
     readonly postgres: PostgresCluster,
     readonly logDir: string,
+    readonly redisCluster: RedisCluster | null,
   ) {}
 
-  static async create(label: string): Promise<ReliabilityEnv> {
+  static async create(label: string, { redisCluster }: { redisCluster?: RedisClusterOptions } = {}): Promise<ReliabilityEnv> {
     const logDir = mkdtempSync(join(tmpdir(), `fw-rel-${label}-`));
     const redis = await RedisServer.create();
-    started.add({ kill: (signal) => redis.running && process.kill(redis.pid!, signal) });
-    let postgres: PostgresCluster;
+    const own = (server: RedisServer | PostgresCluster) =>
+      started.add({ kill: (signal) => server.running && process.kill(server.pid!, signal) });
+    own(redis);
+    let postgres: PostgresCluster | undefined;
+    let cluster: RedisCluster | null = null;
     try {
       postgres = await PostgresCluster.create();
+      own(postgres);
+      if (redisCluster) {
+        cluster = await RedisCluster.create(redisCluster);
+        cluster.nodes.forEach(own);
+      }
     } catch (error) {
       await redis.destroy();
+      await postgres?.destroy();
       throw error;
     }
-    started.add({ kill: (signal) => postgres.running && process.kill(postgres.pid!, signal) });
-    return new ReliabilityEnv(label, redis, postgres, logDir);
+    return new ReliabilityEnv(label, redis, postgres, logDir, cluster);
   }
 
   /** A fresh database and queue prefix: one "deployment" of the service inside this environment. */
   async deployment(label: string): Promise<Deployment> {
     const name = `fw_${label}_${randomBytes(3).toString('hex')}`.toLowerCase();
     const databaseUrl = await this.postgres.createDatabase(name);
-    return new Deployment(this, label, databaseUrl, `fwr-${label}-${randomBytes(3).toString('hex')}`);
+    const prefix = `fwr-${label}-${randomBytes(3).toString('hex')}`;
+    // On a cluster the prefix must be a hash tag: every key of the deployment in one slot.
+    return new Deployment(this, label, databaseUrl, this.redisCluster ? `{${prefix}}` : prefix);
   }
 
   async startRole(role: Role, env: Record<string, string>, label: string): Promise<Child> {
@@ -84,6 +97,7 @@ export class ReliabilityEnv {
   async destroy(): Promise<void> {
     for (const child of this.children) await child.stop('SIGTERM', 10_000).catch(() => undefined);
     await this.redis.destroy();
+    await this.redisCluster?.destroy();
     await this.postgres.destroy();
     if (this.failed || process.env.RELIABILITY_KEEP_LOGS === '1') {
       process.stderr.write(`reliability ${this.label}: logs kept in ${this.logDir}\n`);
@@ -102,9 +116,12 @@ export class Deployment {
   ) {}
 
   variables(extra: Record<string, string> = {}): Record<string, string> {
+    const redis: Record<string, string> = this.env.redisCluster
+      ? { REDIS_CLUSTER_NODES: this.env.redisCluster.seeds }
+      : { REDIS_URL: this.env.redis.url };
     return {
       NODE_ENV: 'production',
-      REDIS_URL: this.env.redis.url,
+      ...redis,
       DATABASE_URL: this.databaseUrl,
       QUEUE_PREFIX: this.queuePrefix,
       FLEXPORT_WEBHOOK_SECRETS: SECRET,
@@ -166,6 +183,8 @@ export interface PostOutcome {
   ms: number;
   error?: string;
   at: number;
+  /** The Retry-After header of the answer, if any. */
+  retryAfter?: string | null;
 }
 
 /** One webhook delivery; a network error or timeout is an outcome (status null), never a throw. */
@@ -179,7 +198,7 @@ export async function postEvent(baseUrl: string, event: SignedEvent, timeoutMs =
       signal: AbortSignal.timeout(timeoutMs),
     });
     await response.arrayBuffer();
-    return { eventId: event.eventId, status: response.status, ms: Date.now() - at, at };
+    return { eventId: event.eventId, status: response.status, ms: Date.now() - at, at, retryAfter: response.headers.get('retry-after') };
   } catch (error) {
     return { eventId: event.eventId, status: null, ms: Date.now() - at, at, error: error instanceof Error ? error.message : String(error) };
   }

@@ -16,13 +16,15 @@ export class RedisServer extends OwnedServer {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    private readonly extraArgs: readonly string[],
   ) {
     super('redis-server');
     this.url = `redis://127.0.0.1:${port}`;
   }
 
-  static async create(): Promise<RedisServer> {
-    const server = new RedisServer(mkdtempSync(join(tmpdir(), 'fw-rel-redis-')), await freePort());
+  /** `extraArgs` are added to the production configuration (a cluster node's, for one). */
+  static async create({ port, extraArgs = [] }: { port?: number; extraArgs?: readonly string[] } = {}): Promise<RedisServer> {
+    const server = new RedisServer(mkdtempSync(join(tmpdir(), 'fw-rel-redis-')), port ?? (await freePort()), extraArgs);
     try {
       await server.start();
     } catch (error) {
@@ -54,6 +56,7 @@ export class RedisServer extends OwnedServer {
         'no',
         '--protected-mode',
         'yes',
+        ...this.extraArgs,
       ],
       { env: { PATH: process.env.PATH } },
       () => this.answers(),

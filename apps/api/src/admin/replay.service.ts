@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { RunContext, throwIfStopped } from '@app/admin-runs';
 import type { TypedConfigService } from '@app/config';
 import { ClearedPayloads, EventPipeline, EventReplayQueries } from '@app/processing';
-import { CATEGORY_QUEUES, eventJobId, JobName } from '@app/queue';
-import { QueueRegistry, withinMs } from '../queue-registry.js';
+import { CATEGORY_QUEUES, eventJobId, JobName, withinMs } from '@app/queue';
+import { QueueRegistry } from '../queue-registry.js';
 import type { BulkReplayResult, ReplayRequest, ReplayResult } from './admin.dto.js';
 import { payloadsClearedConflict } from './payloads-cleared.js';
 

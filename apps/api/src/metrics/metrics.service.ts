@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
@@ -17,9 +16,9 @@ import {
   parseMetricsHash,
   ServiceGauge,
 } from '@app/observability';
-import { ALL_QUEUES, QueueName, REDIS } from '@app/queue';
+import { ALL_QUEUES, QueueName, REDIS, type RedisClient, withinMs } from '@app/queue';
 import { RECONCILE_FAILURE_REASONS } from '@app/reconciliation';
-import { QueueRegistry, withinMs } from '../queue-registry.js';
+import { QueueRegistry } from '../queue-registry.js';
 import { ExternalHistogram } from './redis-histogram.js';
 
 const SOURCE_TIMEOUT_MS = 1500;
@@ -47,7 +46,7 @@ export class MetricsService {
   private inFlight: Promise<string> | null = null;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(ConfigService) config: TypedConfigService,
     private readonly queues: QueueRegistry,
     private readonly dataSource: DataSource,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventJobData, eventJobId, EVENT_QUEUES, EventSource } from '@app/queue';
+import { EventJobData, eventJobId, EVENT_QUEUES, EventSource, withinMs } from '@app/queue';
 import { iso } from '@app/database';
 import { decodeCursor, Page, pageOf } from '../http/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../http/query.js';
-import { QueueRegistry, withinMs } from '../queue-registry.js';
+import { QueueRegistry } from '../queue-registry.js';
 import type { EventListQuery } from './read.dto.js';
 import type { EventView } from './views.js';
 
