@@ -9,17 +9,7 @@ import { fixtureBytes } from '../support/fixtures.js';
 import { deletePrefix } from '../support/redis.js';
 import { freePort, REPO_ROOT, ServiceProcess, startService, uniquePrefix } from '../support/service-process.js';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy.js';
-
-/** `name{labels} value` lines of a Prometheus text exposition, by series. */
-function parseMetrics(text: string): Map<string, number> {
-  const series = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    series.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return series;
-}
+import { parseMetrics } from '../support/metrics.js';
 
 const EVENTS = [
   'compact/milestone-departed.json',

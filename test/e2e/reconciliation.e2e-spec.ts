@@ -5,18 +5,9 @@ import { FakeFlexportApi, startFakeFlexportApi } from '../support/fake-flexport-
 import { deletePrefix } from '../support/redis.js';
 import { ServiceProcess, startService, uniquePrefix } from '../support/service-process.js';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy.js';
+import { parseMetrics } from '../support/metrics.js';
 
 const OAUTH = { clientId: 'e2e-reconcile-client', clientSecret: 'e2e-reconcile-client-secret-3c81' };
-
-function parseMetrics(text: string): Map<string, number> {
-  const series = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    series.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return series;
-}
 
 type Run = Record<string, unknown> & { status: string; runId: string };
 

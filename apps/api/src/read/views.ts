@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { EventCategory, EXCEPTION_KINDS, MILESTONES } from '@app/flexport';
 import { EVENT_STATUSES } from '@app/processing';
 import { EVENT_SOURCES, type EventSource } from '@app/queue';
@@ -94,37 +94,6 @@ export class ShipmentView {
 export class ShipmentPage {
   @ApiProperty({ type: [ShipmentView] })
   items: ShipmentView[];
-
-  @ApiProperty({ ...nullableString, description: 'Pass as `cursor` for the next page; null on the last one.' })
-  nextCursor: string | null;
-}
-
-export class TimelineItemView {
-  @ApiProperty()
-  eventId: string;
-
-  @ApiProperty({ example: '/shipment_leg#departed' })
-  type: string;
-
-  @ApiProperty({ enum: Object.values(EventCategory) })
-  category: string;
-
-  @ApiProperty({ ...nullableString, description: 'Canonical name; null for unknown types.' })
-  name: string | null;
-
-  @ApiProperty({ enum: EVENT_STATUSES })
-  status: string;
-
-  @ApiProperty({ ...nullableTime, description: 'Null only when the event carried no readable date (it is then dead-lettered).' })
-  occurredAt: string | null;
-
-  @ApiProperty({ type: LocationView, nullable: true, description: "The event's own location, if it had one." })
-  location: LocationView | null;
-}
-
-export class TimelinePage {
-  @ApiProperty({ type: [TimelineItemView] })
-  items: TimelineItemView[];
 
   @ApiProperty({ ...nullableString, description: 'Pass as `cursor` for the next page; null on the last one.' })
   nextCursor: string | null;
@@ -352,5 +321,19 @@ export class EventPage {
   items: EventView[];
 
   @ApiProperty(nullableString)
+  nextCursor: string | null;
+}
+
+/** One event on a shipment's timeline: the event log's own fields, and where the event says it happened. */
+export class TimelineItemView extends PickType(EventView, ['eventId', 'type', 'category', 'name', 'status', 'occurredAt'] as const) {
+  @ApiProperty({ type: LocationView, nullable: true, description: "The event's own location, if it had one." })
+  location: LocationView | null;
+}
+
+export class TimelinePage {
+  @ApiProperty({ type: [TimelineItemView] })
+  items: TimelineItemView[];
+
+  @ApiProperty({ ...nullableString, description: 'Pass as `cursor` for the next page; null on the last one.' })
   nextCursor: string | null;
 }
