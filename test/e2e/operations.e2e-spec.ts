@@ -172,9 +172,27 @@ describe('operations: metrics, docs, logs (API and worker as separate processes)
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toBe(REQUEST_ID);
       const board = `Basic ${Buffer.from(`admin:${E2E_SECRETS.adminPassword}`).toString('base64')}`;
-      expect((await fetch(`${stack.api.url}/admin/queues`, { headers: { authorization: board } })).status).toBe(200);
+      expect(
+        (await fetch(`${stack.api.url}/admin/queues`, { headers: { authorization: board, 'x-request-id': 'ops-board' } })).status,
+      ).toBe(200);
       expect((await stack.client.get('/events?limit=1', `Bearer ${E2E_SECRETS.apiToken}-wrong`)).status).toBe(401);
+      expect((await fetch(`${stack.api.url}/docs/openapi.json`, { headers: { 'x-request-id': 'ops-docs' } })).status).toBe(200);
+      expect((await fetch(`${stack.api.url}/no-such-route`, { headers: { 'x-request-id': 'ops-unrouted' } })).status).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+
+    it('write a request line for every route but the webhook, which writes its own, and a line for a request no route takes', () => {
+      const entries = lines(stack.api.output()).map(
+        (line) => JSON.parse(line) as { msg?: string; req?: { id?: string; url?: string }; reqId?: string; url?: string },
+      );
+      const requestLine = (id: string) => entries.filter((entry) => entry.msg === 'request completed' && entry.req?.id === id);
+      expect(requestLine(REQUEST_ID)).toHaveLength(1);
+      expect(requestLine('ops-board')).toHaveLength(1);
+      expect(requestLine('ops-docs')).toHaveLength(1);
+      // The suite delivered webhooks: each wrote its own line, none a request line.
+      expect(entries.filter((entry) => entry.msg === 'webhook').length).toBeGreaterThan(0);
+      expect(entries.filter((entry) => entry.msg === 'request completed' && entry.req?.url === '/webhooks/flexport')).toEqual([]);
+      expect(entries).toContainEqual(expect.objectContaining({ msg: 'no such route', reqId: 'ops-unrouted', url: '/no-such-route' }));
     });
 
     const lines = (output: string) => output.split('\n').filter((line) => line.trim() !== '');

@@ -1,4 +1,4 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ObservabilityModule } from '@app/observability';
@@ -10,14 +10,15 @@ import { QueueBoardModule } from './board/queue-board.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadModule } from './read/read.module.js';
-import { WEBHOOK_PATH } from './http/body-parsers.js';
+import { BOARD_ROUTE } from './board/board-route.js';
+import { DOCS_PATH } from './docs/openapi.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
     AppConfigModule,
-    // The webhook route writes its own line per request (WebhooksController).
-    ObservabilityModule.forRole('api', [{ method: RequestMethod.POST, path: WEBHOOK_PATH }]),
+    // Routes outside the controllers that get a request line too (the webhook writes its own: @SelfLogged()).
+    ObservabilityModule.forRole('api', [BOARD_ROUTE, `/${DOCS_PATH}`]),
     QueueModule.forRole('producer'),
     DatabaseModule,
     ProcessingModule,

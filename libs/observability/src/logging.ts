@@ -1,4 +1,4 @@
-import type { RequestMethod } from '@nestjs/common';
+import type { LoggedPath } from './self-logged.decorator.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -108,20 +108,14 @@ const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
  * serialisers that copy only harmless headers, redaction by key name at any depth, and a last pass
  * over every serialised line that replaces the configured secret values.
  */
-/** A route that writes its own log line, which the request logger skips. */
-export interface SelfLoggedRoute {
-  method: RequestMethod;
-  path: string;
-}
+/** What the request logger (pino-http, as Nest middleware) is bound to. */
+export type LoggedRoutes = (string | LoggedPath)[];
 
-export function buildLoggerParams(config: AppConfig, role: string, selfLoggedRoutes: SelfLoggedRoute[] = []): Params {
+export function buildLoggerParams(config: AppConfig, role: string, loggedRoutes: LoggedRoutes = ['*']): Params {
   const secrets = secretValues(config);
   return {
-    // nestjs-pino's default route, `{/*splat}`, matches nothing under @nestjs/platform-fastify 12.5 (middie);
-    // `*` reaches every request, Bull Board's and 404s included.
-    forRoutes: ['*'],
-    // Routes that write their own single line (the webhook: per-request HTTP logging cost a third of the intake's CPU).
-    exclude: selfLoggedRoutes,
+    // The routes a request line is written for (see ObservabilityModule.forRole); the webhook writes its own.
+    forRoutes: loggedRoutes,
     pinoHttp: [
       {
         level: config.logLevel,

@@ -1,10 +1,12 @@
 import { DynamicModule, Global, INestApplicationContext, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { TypedConfigService } from '@app/config';
 import { PIPELINE_OBSERVER } from '@app/processing';
 import { EventMetrics } from './event-metrics.js';
-import { buildLoggerParams, SelfLoggedRoute } from './logging.js';
+import { buildLoggerParams } from './logging.js';
+import { loggedPaths } from './self-logged.decorator.js';
 
 /**
  * Structured logs (nestjs-pino) and the service's metrics recorder, for either role. Import it once,
@@ -14,14 +16,20 @@ import { buildLoggerParams, SelfLoggedRoute } from './logging.js';
 @Global()
 @Module({})
 export class ObservabilityModule {
-  /** `selfLoggedRoutes`: routes that write their own log line, which the request logger skips. */
-  static forRole(role: 'api' | 'worker', selfLoggedRoutes: SelfLoggedRoute[] = []): DynamicModule {
+  /**
+   * In the API, a request line is written for the routes of every controller but the @SelfLogged()
+   * ones, and for `otherPaths` (routes outside Nest's controllers: the board, the docs), each bound
+   * by its first path segment (see loggedPaths).
+   */
+  static forRole(role: 'api' | 'worker', otherPaths: string[] = []): DynamicModule {
     return {
       module: ObservabilityModule,
       imports: [
         LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: TypedConfigService) => buildLoggerParams(config.get('app', { infer: true }), role, selfLoggedRoutes),
+          imports: [DiscoveryModule],
+          inject: [ConfigService, DiscoveryService],
+          useFactory: (config: TypedConfigService, discovery: DiscoveryService) =>
+            buildLoggerParams(config.get('app', { infer: true }), role, role === 'api' ? loggedPaths(discovery, otherPaths) : ['*']),
         }),
       ],
       providers: [EventMetrics, { provide: PIPELINE_OBSERVER, useExisting: EventMetrics }],

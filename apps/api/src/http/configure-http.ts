@@ -6,7 +6,7 @@ import { protectWithBasicAuth } from '../auth/board-auth.hook.js';
 import { refuseBoardChanges } from '../board/board-read-only.hook.js';
 import { BOARD_ROUTE } from '../board/board-route.js';
 import { DOCS_ROUTE } from '../docs/openapi.js';
-import { RefusedWebhookFilter } from '../webhooks/refused-webhook.filter.js';
+import { RefusedRequestsFilter } from './refused-requests.filter.js';
 import { registerBodyParsers } from './body-parsers.js';
 import type { ClosingFastifyAdapter } from './closing-adapter.js';
 import { DataExceptionFilter } from './data-exception.filter.js';
@@ -30,5 +30,5 @@ export function configureHttp(app: NestFastifyApplication, adapter: ClosingFasti
   protectWithBasicAuth(fastify, BOARD_ROUTE, config.adminPassword, app.get(AuthFailureLimiter));
   if (config.boardReadOnly) refuseBoardChanges(fastify, BOARD_ROUTE);
   const httpAdapter = app.get(HttpAdapterHost).httpAdapter;
-  app.useGlobalFilters(new DataExceptionFilter(httpAdapter), new RefusedWebhookFilter(httpAdapter));
+  app.useGlobalFilters(new DataExceptionFilter(httpAdapter), new RefusedRequestsFilter(httpAdapter));
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_ID_HEADER } from '@app/observability';
-import { refusalLine } from '../webhooks/refused-webhook.filter.js';
+import { refusalLine } from './refused-requests.filter.js';
 import { WEBHOOK_PATH } from './body-parsers.js';
 
 /**

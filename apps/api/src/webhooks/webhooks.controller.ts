@@ -12,6 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { SelfLogged } from '@app/observability';
 import { IntakeResult, IntakeService } from '@app/intake';
 import { FlexportSignatureGuard } from './flexport-signature.guard.js';
 import { WEBHOOK_PATH } from '../http/body-parsers.js';
@@ -26,6 +27,7 @@ import { WebhookAccepted, WebhookError, WebhookQuarantined } from './webhook-res
  * it writes one line of its own).
  */
 @ApiTags('webhooks')
+@SelfLogged()
 @ApiExtraModels(WebhookAccepted, WebhookQuarantined)
 @Controller()
 export class WebhooksController {
