@@ -1,8 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { RedisClient } from '@app/queue';
 import type { TypedConfigService } from '@app/config';
-import { REDIS } from '@app/queue';
+import { REDIS, type RedisClient } from '@app/queue';
 import { createEventsClient } from './flexport-api.factory.js';
 
 /** The FlexportEventsClient of the configured URL and credentials, or null when reconciliation is off. */
