@@ -3,18 +3,9 @@ import { ConfigModule } from '@nestjs/config';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { loadAppConfig } from '@app/config';
-import { BookingsModule } from '@app/bookings';
-import { ContainersModule } from '@app/containers';
-import { DatabaseModule } from '@app/database';
-import { DocumentsModule } from '@app/documents';
-import { InvoicesModule } from '@app/invoices';
-import { MilestonesModule } from '@app/milestones';
-import { NotificationsModule } from '@app/notifications';
-import { ObservabilityModule } from '@app/observability';
-import { ProcessingModule, ProcessingWorkerModule } from '@app/processing';
-import { PurchaseOrdersModule } from '@app/purchase-orders';
-import { QueueModule, QueueName } from '@app/queue';
-import { ReconcileRuns, ReconcileRunView, ReconcileSchedule, ReconciliationModule, ReconciliationWorkerModule } from '@app/reconciliation';
+import { QueueName } from '@app/queue';
+import { ReconcileRuns, ReconcileRunView, ReconcileSchedule, ReconciliationModule } from '@app/reconciliation';
+import { WORKER_ROLE_MODULES } from '../../../apps/worker/src/worker-role.modules.js';
 import { waitFor } from '../../support/api-stack.js';
 import { TEST_REDIS_URL } from '../../support/redis.js';
 
@@ -59,19 +50,8 @@ export async function startReconcilingWorker(options: WorkerOptions): Promise<Te
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app })] }),
-      ObservabilityModule.forRole('worker'),
-      QueueModule.forRole('worker'),
-      DatabaseModule,
-      ProcessingModule,
-      ProcessingWorkerModule,
-      MilestonesModule,
-      BookingsModule,
-      PurchaseOrdersModule,
-      InvoicesModule,
-      DocumentsModule,
-      ContainersModule,
-      NotificationsModule,
-      ReconciliationWorkerModule,
+      ...WORKER_ROLE_MODULES,
+      // What the API adds to start admin runs.
       ReconciliationModule,
     ],
   })
