@@ -1,27 +1,18 @@
 import { Inject, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { iso, lockOrder, queryRows } from '@app/database';
-import { EventCategory, InvalidEventError, Location, Milestone, NormalizedEvent } from '@app/flexport';
+import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
 import { EventHandler, HandlesEvents } from '@app/processing';
 import type { FieldVersions } from '@app/versions';
 import { MILESTONE_LISTENER } from './milestone-listener.js';
 import type { MilestoneListener, RecordedMilestone } from './milestone-listener.js';
 import { ShipmentExceptionEntity } from './shipment-exception.entity.js';
+import type { ShipmentColumns } from './shipment-columns.js';
 import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
 import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
-import { CustomsStatus, ShipmentEntity } from './shipment.entity.js';
+import { ShipmentEntity } from './shipment.entity.js';
 
-interface ShipmentRow {
-  status: Milestone | null;
-  status_at: Date | null;
-  location: Location | null;
-  estimated_departure_at: Date | null;
-  estimated_arrival_at: Date | null;
-  actual_departure_at: Date | null;
-  actual_arrival_at: Date | null;
-  customs_status: CustomsStatus | null;
-  cargo_ready_date: string | null;
-  container_numbers: string[];
+interface ShipmentRow extends ShipmentColumns {
   versions: FieldVersions;
 }
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { ExceptionKind, Location, Milestone } from '@app/flexport';
 import { iso, queryRows } from '@app/database';
 import type { CustomsStatus } from './shipment.entity.js';
+import type { ShipmentColumns } from './shipment-columns.js';
 
 export interface ShipmentMilestoneView {
   milestone: Milestone;
@@ -45,18 +46,8 @@ export interface ShipmentPage {
   hasMore: boolean;
 }
 
-interface ShipmentRow {
+interface ShipmentRow extends ShipmentColumns {
   id: string;
-  status: Milestone | null;
-  status_at: Date | null;
-  location: Location | null;
-  estimated_departure_at: Date | null;
-  estimated_arrival_at: Date | null;
-  actual_departure_at: Date | null;
-  actual_arrival_at: Date | null;
-  cargo_ready_date: string | null;
-  customs_status: CustomsStatus | null;
-  container_numbers: string[];
   updated_at: Date;
 }
 
