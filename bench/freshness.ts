@@ -47,7 +47,6 @@ export interface PhaseContext {
 
 export const FRESHNESS_TARGETS = { stateP99Ms: 200, notificationP99Ms: 500 } as const;
 
-const API_TOKEN = 'bench-api-token';
 const NOTIFIED = new Set(['departed', 'arrived', 'delivered']);
 /** One event in this many is confirmed through the read API as soon as it is seen. */
 const CONFIRM_EVERY = 25;
@@ -97,6 +96,7 @@ class VisibilityPoller {
 
   constructor(
     private readonly apiUrl: string,
+    private readonly apiToken: string,
     databaseUrl: string,
     private readonly intervalMs: number,
   ) {
@@ -150,7 +150,7 @@ class VisibilityPoller {
   private async confirm(eventId: string): Promise<void> {
     this.confirmed.sampled++;
     const response = await fetch(`${this.apiUrl}/events/${encodeURIComponent(eventId)}`, {
-      headers: { authorization: `Bearer ${API_TOKEN}` },
+      headers: { authorization: `Bearer ${this.apiToken}` },
     }).catch(() => null);
     const body = response?.status === 200 ? ((await response.json()) as { status: string }) : null;
     if (body && (body.status === 'processed' || body.status === 'ignored')) this.confirmed.agreed++;
@@ -192,26 +192,43 @@ export async function measureFreshness(ctx: PhaseContext, settings: FreshnessSet
   ctx.track(db);
   const sink = await startSink();
   const queuePrefix = ctx.prefix('fresh');
-  const env = {
+  const env: Record<string, string> = {
     ...serviceEnv(settings.redisUrl, queuePrefix, db.url),
     NOTIFY_WEBHOOK_URLS: sink.url,
     NOTIFY_SIGNING_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
   };
   const worker = await ctx.start('worker', env, 'freshness-worker', true);
   const api = await ctx.start('api', { ...env, RUN_MIGRATIONS: 'false' }, 'freshness-api', true);
-  const poller = new VisibilityPoller(api.url, db.url, settings.pollIntervalMs);
+  const poller = new VisibilityPoller(api.url, env.API_TOKEN, db.url, settings.pollIntervalMs);
   poller.start();
   try {
     ctx.log(`freshness: ${settings.rate} events/s open loop, ${settings.warmupSeconds}s warm-up then ${settings.seconds}s measured`);
-    const deliveries = await sendOpenLoop(api.url, events, settings.rate, (delivery) => poller.watch(delivery));
-    const measured = deliveries.slice(warmupCount);
+    const onceNotified = (deliveries: Delivery[]) =>
+      deliveries.filter(
+        (delivery) =>
+          delivery.status === 200 &&
+          delivery.event.milestone &&
+          occurrences.get(keyOf(delivery.event.shipmentId, delivery.event.milestone)) === 1,
+      );
+    const notified = (deliveries: Delivery[]) =>
+      deliveries.filter((d) => sink.arrivals.has(keyOf(d.event.shipmentId, d.event.milestone!))).length;
+    const settle = async (expectedNotifications: Delivery[]) => {
+      const deadline = Date.now() + 30_000;
+      while ((poller.waiting > 0 || notified(expectedNotifications) < expectedNotifications.length) && Date.now() < deadline)
+        await sleep(100);
+    };
+
+    // The warm-up settles before the measured run starts: a process started seconds before is still
+    // compiling its code, and the backlog it builds meanwhile would be measured as lag.
+    const warmupStarted = performance.now();
+    const warmup = await sendOpenLoop(api.url, events.slice(0, warmupCount), settings.rate, (delivery) => poller.watch(delivery));
+    await settle(onceNotified(warmup));
+    ctx.log(`freshness: warm-up settled ${((performance.now() - warmupStarted) / 1000).toFixed(1)} s after it started`);
+
+    const measured = await sendOpenLoop(api.url, events.slice(warmupCount), settings.rate, (delivery) => poller.watch(delivery));
     const answered = measured.filter((delivery) => delivery.status === 200);
-    const expectedNotifications = answered.filter(
-      (delivery) => delivery.event.milestone && occurrences.get(keyOf(delivery.event.shipmentId, delivery.event.milestone)) === 1,
-    );
-    const deadline = Date.now() + 30_000;
-    const notified = () => expectedNotifications.filter((d) => sink.arrivals.has(keyOf(d.event.shipmentId, d.event.milestone!))).length;
-    while ((poller.waiting > 0 || notified() < expectedNotifications.length) && Date.now() < deadline) await sleep(100);
+    const expectedNotifications = onceNotified(measured);
+    await settle(expectedNotifications);
 
     const state: number[] = [];
     for (const delivery of answered) {
