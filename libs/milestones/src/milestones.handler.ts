@@ -1,13 +1,13 @@
 import { Inject, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { iso, lockOrder, queryRows } from '@app/database';
+import { lockOrder, queryRows } from '@app/database';
 import { EventCategory, InvalidEventError, NormalizedEvent } from '@app/flexport';
 import { EventHandler, HandlesEvents } from '@app/processing';
 import type { FieldVersions } from '@app/versions';
 import { MILESTONE_LISTENER } from './milestone-listener.js';
 import type { MilestoneListener, RecordedMilestone } from './milestone-listener.js';
 import { ShipmentExceptionEntity } from './shipment-exception.entity.js';
-import type { ShipmentColumns } from './shipment-columns.js';
+import { SHIPMENT_STATE_COLUMNS, ShipmentColumns, shipmentStateFields } from './shipment-columns.js';
 import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
 import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
 import { ShipmentEntity } from './shipment.entity.js';
@@ -16,24 +16,11 @@ interface ShipmentRow extends ShipmentColumns {
   versions: FieldVersions;
 }
 
-/** `cargo_ready_date::text`: node-postgres would turn a DATE into a Date at local midnight. */
-const SHIPMENT_COLUMNS = `status, status_at, location, estimated_departure_at, estimated_arrival_at, actual_departure_at,
-  actual_arrival_at, customs_status, cargo_ready_date::text AS cargo_ready_date, container_numbers, versions`;
+const SHIPMENT_COLUMNS = `${SHIPMENT_STATE_COLUMNS}, versions`;
 
 function toState(row: ShipmentRow): ShipmentState {
-  return {
-    status: row.status,
-    statusAt: iso(row.status_at),
-    location: row.location,
-    estimatedDepartureAt: iso(row.estimated_departure_at),
-    estimatedArrivalAt: iso(row.estimated_arrival_at),
-    actualDepartureAt: iso(row.actual_departure_at),
-    actualArrivalAt: iso(row.actual_arrival_at),
-    customsStatus: row.customs_status,
-    cargoReadyDate: row.cargo_ready_date,
-    containerNumbers: row.container_numbers,
-    versions: row.versions,
-  };
+  // Object.assign, not spread: this runs for every shipment of every batch.
+  return Object.assign(shipmentStateFields(row), { containerNumbers: row.container_numbers, versions: row.versions });
 }
 
 function shipmentFacts(event: NormalizedEvent) {

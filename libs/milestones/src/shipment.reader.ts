@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ExceptionKind, Location, Milestone } from '@app/flexport';
-import { iso, queryRows } from '@app/database';
+import { queryRows } from '@app/database';
 import type { CustomsStatus } from './shipment.entity.js';
-import type { ShipmentColumns } from './shipment-columns.js';
+import { SHIPMENT_STATE_COLUMNS, ShipmentColumns, shipmentStateFields } from './shipment-columns.js';
 
 export interface ShipmentMilestoneView {
   milestone: Milestone;
@@ -67,8 +67,7 @@ interface MilestoneRow {
   event_id: string;
 }
 
-const SHIPMENT_COLUMNS = `id, status, status_at, location, estimated_departure_at, estimated_arrival_at,
-  actual_departure_at, actual_arrival_at, cargo_ready_date::text AS cargo_ready_date, customs_status, container_numbers, updated_at`;
+const SHIPMENT_COLUMNS = `id, ${SHIPMENT_STATE_COLUMNS}, updated_at`;
 
 /** Reads the shipments projection in the shape of the read API. No queue consumer: fine in the API process. */
 @Injectable()
@@ -121,15 +120,7 @@ export class ShipmentReader {
     ]);
     return rows.map((row) => ({
       id: row.id,
-      status: row.status,
-      statusAt: iso(row.status_at),
-      location: row.location,
-      estimatedDepartureAt: iso(row.estimated_departure_at),
-      estimatedArrivalAt: iso(row.estimated_arrival_at),
-      actualDepartureAt: iso(row.actual_departure_at),
-      actualArrivalAt: iso(row.actual_arrival_at),
-      cargoReadyDate: row.cargo_ready_date,
-      customsStatus: row.customs_status,
+      ...shipmentStateFields(row),
       milestones: milestones
         .filter((milestone) => milestone.shipment_id === row.id)
         .map((milestone) => ({
