@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { isNotifiedMilestone } from '@app/notifications';
 import { createScratchDatabase, ScratchDatabase } from '../test/support/scratch-database.js';
 import { buildEvents } from '../test/support/signed-events.js';
 import type { Child, Program } from '../test/support/processes.js';
@@ -47,7 +48,6 @@ export interface PhaseContext {
 
 export const FRESHNESS_TARGETS = { stateP99Ms: 200, notificationP99Ms: 500 } as const;
 
-const NOTIFIED = new Set(['departed', 'arrived', 'delivered']);
 /** One event in this many is confirmed through the read API as soon as it is seen. */
 const CONFIRM_EVERY = 25;
 
@@ -87,7 +87,8 @@ async function startSink(): Promise<{ url: string; arrivals: Map<string, number>
  */
 class VisibilityPoller {
   readonly visibleAt = new Map<string, number>();
-  readonly confirmed = { sampled: 0, agreed: 0 };
+  private readonly confirmed = { sampled: 0, agreed: 0 };
+  private readonly confirming = new Set<Promise<void>>();
   private readonly pending = new Map<string, Delivery>();
   private readonly pool: pg.Pool;
   private running = true;
@@ -117,6 +118,12 @@ class VisibilityPoller {
     await this.pool.end();
   }
 
+  /** The read API's answers so far, once those still in flight have arrived. */
+  async confirmations(): Promise<{ sampled: number; agreed: number }> {
+    await Promise.all(this.confirming);
+    return { ...this.confirmed };
+  }
+
   get waiting(): number {
     return this.pending.size;
   }
@@ -143,7 +150,10 @@ class VisibilityPoller {
       // A dead event changed no state: it counts as never visible.
       if (row.status === 'dead') continue;
       this.visibleAt.set(row.event_id, at);
-      if (this.seen++ % CONFIRM_EVERY === 0) void this.confirm(row.event_id);
+      if (this.seen++ % CONFIRM_EVERY === 0) {
+        const confirming = this.confirm(row.event_id).finally(() => this.confirming.delete(confirming));
+        this.confirming.add(confirming);
+      }
     }
   }
 
@@ -152,7 +162,7 @@ class VisibilityPoller {
     const response = await fetch(`${this.apiUrl}/events/${encodeURIComponent(eventId)}`, {
       headers: { authorization: `Bearer ${this.apiToken}` },
     }).catch(() => null);
-    const body = response?.status === 200 ? ((await response.json()) as { status: string }) : null;
+    const body = response?.status === 200 ? ((await response.json().catch(() => null)) as { status: string } | null) : null;
     if (body && (body.status === 'processed' || body.status === 'ignored')) this.confirmed.agreed++;
   }
 }
@@ -182,7 +192,7 @@ export async function measureFreshness(ctx: PhaseContext, settings: FreshnessSet
   const keyOf = (shipmentId: string, milestone: string) => `${shipmentId}|${milestone}`;
   const occurrences = new Map<string, number>();
   for (const event of events) {
-    if (event.milestone && NOTIFIED.has(event.milestone)) {
+    if (isNotifiedMilestone(event.milestone)) {
       const key = keyOf(event.shipmentId, event.milestone);
       occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
     }
@@ -247,7 +257,7 @@ export async function measureFreshness(ctx: PhaseContext, settings: FreshnessSet
       sent: measured.length,
       answered: answered.length,
       state: summary(state, answered.length),
-      confirmed: { ...poller.confirmed },
+      confirmed: await poller.confirmations(),
       notification: summary(notification, expectedNotifications.length),
     };
     ctx.log(
