@@ -81,12 +81,7 @@ export class BatchRunner {
       const candidates = new Map<string, PendingEvent>();
       for (const pending of batch) if (!candidates.has(pending.event.eventId)) candidates.set(pending.event.eventId, pending);
       const claims = this.store.prepareClaims(
-        [...candidates.values()].map((pending) => ({
-          event: pending.event,
-          payload: pending.input.envelope,
-          source: pending.record.source,
-          status: outcomeOf(pending),
-        })),
+        [...candidates.values()].map((pending) => ({ record: pending.record, status: outcomeOf(pending) })),
       );
       outcomes = await inSpan('event batch transaction', batchSpan(batch), () =>
         this.dataSource.transaction((manager) => this.applyBatch(manager, batch, candidates, claims)),

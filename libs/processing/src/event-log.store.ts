@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { type Envelope, eventShipmentId, type NormalizedEvent } from '@app/flexport';
+import type { Envelope, NormalizedEvent } from '@app/flexport';
 import { lockOrder, queryRows } from '@app/database';
-import type { EventSource, QuarantineJobData } from '@app/queue';
+import type { QuarantineJobData } from '@app/queue';
 import type { DeadLetterReason } from './dead-letter.entity.js';
 import type { EventStatus } from './event-log.entity.js';
 import type { StoredEvent } from './event-replay.queries.js';
@@ -17,10 +17,7 @@ export interface ClaimedEvent {
 
 /** One event of a batch transaction and the status it ends with if it runs. */
 export interface BatchClaim {
-  event: NormalizedEvent;
-  /** The envelope, as the event log keeps it. */
-  payload: Envelope;
-  source: EventSource;
+  record: EventRecord;
   status: 'processed' | 'ignored';
 }
 
@@ -38,6 +35,21 @@ export interface Completion {
   claimed: ClaimedEvent;
 }
 
+/** A record's values for the event log's columns event_id … source, in that order: $1 … $9. */
+function recordColumns(record: EventRecord): unknown[] {
+  return [
+    record.eventId,
+    record.type,
+    record.category,
+    record.name,
+    record.occurredAt,
+    record.receivedAt,
+    record.shipmentId,
+    JSON.stringify(record.payload),
+    record.source,
+  ];
+}
+
 /** The writes of the event log and the dead letters. Every method runs on the caller's manager (transaction). */
 @Injectable()
 export class EventLogStore {
@@ -52,17 +64,7 @@ export class EventLogStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'queued')
        ON CONFLICT (event_id) DO NOTHING
        RETURNING status`,
-      [
-        record.eventId,
-        record.type,
-        record.category,
-        record.name,
-        record.occurredAt,
-        record.receivedAt,
-        record.shipmentId,
-        JSON.stringify(record.payload),
-        record.source,
-      ],
+      recordColumns(record),
     );
     if (inserted.length > 0) return { status: 'queued', inserted: true };
     const [row] = await queryRows<{ status: EventStatus }>(manager, 'SELECT status FROM event_log WHERE event_id = $1 FOR UPDATE', [
@@ -74,20 +76,20 @@ export class EventLogStore {
 
   /** The rows `claimMany` writes, prepared before the transaction so that it does not wait on this work. */
   prepareClaims(claims: readonly BatchClaim[]): PreparedClaims {
-    const byId = new Map(claims.map((claim) => [claim.event.eventId, claim]));
+    const byId = new Map(claims.map((claim) => [claim.record.eventId, claim]));
     const ids = lockOrder(byId.keys());
     const rows = ids.map((id) => {
-      const { event, status, payload, source } = byId.get(id) as BatchClaim;
+      const { record, status } = byId.get(id) as BatchClaim;
       return {
-        event_id: event.eventId,
-        type: event.type,
-        category: event.category,
-        name: event.name,
-        occurred_at: event.occurredAt,
-        received_at: event.receivedAt,
-        shipment_id: eventShipmentId(payload),
-        payload,
-        source,
+        event_id: record.eventId,
+        type: record.type,
+        category: record.category,
+        name: record.name,
+        occurred_at: record.occurredAt,
+        received_at: record.receivedAt,
+        shipment_id: record.shipmentId,
+        payload: record.payload,
+        source: record.source,
         status,
       };
     });
@@ -184,22 +186,11 @@ export class EventLogStore {
     await queryRows(
       manager,
       `INSERT INTO event_log (event_id, type, category, name, occurred_at, received_at, shipment_id, payload, source, status, attempts, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $10, 'failed', 1, $9)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'failed', 1, $10)
        ON CONFLICT (event_id) DO UPDATE
           SET status = 'failed', attempts = event_log.attempts + 1, last_error = EXCLUDED.last_error, updated_at = now()
         WHERE event_log.status <> 'processed'`,
-      [
-        record.eventId,
-        record.type,
-        record.category,
-        record.name,
-        record.occurredAt,
-        record.receivedAt,
-        record.shipmentId,
-        JSON.stringify(record.payload),
-        errorMessage(error),
-        record.source,
-      ],
+      [...recordColumns(record), errorMessage(error)],
     );
   }
 
