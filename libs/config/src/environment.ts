@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 import { ConfigurationError } from './configuration.error.js';
-import { checkNotifyUrl, checkSigningSecret } from './notify-settings.js';
+import { checkNotifyUrl, checkSigningSecret, isLoopbackHost } from './notify-settings.js';
 
 export { ConfigurationError };
 import { hashTag, parseClusterNodes, RedisClusterConfig } from './redis-cluster.js';
@@ -342,12 +342,6 @@ export function loadAppConfig(raw: Record<string, unknown>, logger = new Logger(
   };
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 /**
  * The bearer token is sent to FLEXPORT_API_URL's origin and nowhere else, so the URL must be a plain
  * origin (a path prefix at most) and, in production, encrypted unless it stays on this machine.
@@ -359,7 +353,7 @@ function flexportApiUrl(raw: string | undefined, mode: AppConfig['env']): string
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail('must be an http(s) URL');
   if (url.username || url.password || url.search || url.hash) throw fail('must not carry credentials, a query or a fragment');
-  if (mode === 'production' && url.protocol !== 'https:' && !isLoopback(url.hostname)) {
+  if (mode === 'production' && url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
     throw fail('must be https when NODE_ENV=production (plain http only to a loopback host)');
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
