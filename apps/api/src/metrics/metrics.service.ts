@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { TypedConfigService } from '@app/config';
 import { DEAD_LETTER_REASONS, OPEN_DEAD_LETTER_COUNTS_SQL } from '@app/processing';
 import { EventCategory } from '@app/flexport';
+import { NOTIFIED_MILESTONES } from '@app/notifications';
 import {
   EventCounter,
   HistogramSnapshot,
@@ -113,27 +114,26 @@ export class MetricsService {
       EventCounter.Unavailable,
       ['queue'],
     );
-    const milestones = ['departed', 'arrived', 'delivered'];
     this.labelledCounter(
       'flexport_notifications_delivered_total',
       'Milestone notifications a URL accepted.',
       'milestone',
       EventCounter.NotificationsDelivered,
-      milestones,
+      NOTIFIED_MILESTONES,
     );
     this.labelledCounter(
       'flexport_notifications_failed_total',
       'Notification attempts that failed (retried with backoff, dead on the last).',
       'milestone',
       EventCounter.NotificationsFailed,
-      milestones,
+      NOTIFIED_MILESTONES,
     );
     this.labelledCounter(
       'flexport_notifications_dead_total',
       'Notifications whose retries ran out (dead deliveries).',
       'milestone',
       EventCounter.NotificationsDead,
-      milestones,
+      NOTIFIED_MILESTONES,
     );
     this.labelledCounter(
       'flexport_event_payloads_cleared_total',
@@ -167,16 +167,11 @@ export class MetricsService {
       'Listed events the service did not have: queued by reconciliation (source reconcile).',
       EventCounter.ReconcileMissing,
     );
-    new Gauge({
-      name: 'flexport_reconcile_last_success_timestamp_seconds',
-      help: 'Unix time the last reconciliation run succeeded (absent until one has).',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        const at = scrape().events?.gauges.get(ServiceGauge.ReconcileLastSuccess);
-        if (at !== undefined) this.set(at);
-      },
-    });
+    this.serviceGauge(
+      'flexport_reconcile_last_success_timestamp_seconds',
+      'Unix time the last reconciliation run succeeded (absent until one has).',
+      ServiceGauge.ReconcileLastSuccess,
+    );
     this.registry.registerMetric(
       new ExternalHistogram('flexport_event_processing_seconds', 'Pipeline time of runs that processed an event.', () =>
         this.histogram(LatencyHistogram.Processing),
@@ -199,16 +194,11 @@ export class MetricsService {
         }
       },
     });
-    new Gauge({
-      name: 'flexport_webhook_last_received_timestamp_seconds',
-      help: 'Unix time of the latest webhook intake accepted (to within half a second); absent until the first.',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        const at = scrape().events?.gauges.get(ServiceGauge.LastReceived);
-        if (at !== undefined) this.set(at);
-      },
-    });
+    this.serviceGauge(
+      'flexport_webhook_last_received_timestamp_seconds',
+      'Unix time of the latest webhook intake accepted (to within half a second); absent until the first.',
+      ServiceGauge.LastReceived,
+    );
     new Gauge({
       name: 'flexport_dead_letters',
       help: 'Dead letters not yet resolved by a replay, by reason.',
@@ -290,6 +280,21 @@ export class MetricsService {
         if (!events) return;
         const values = events.counters.get(counter) ?? new Map<string, number>();
         for (const value of new Set([...known, ...values.keys()])) this.inc({ [label]: value }, values.get(value) ?? 0);
+      },
+    });
+  }
+
+  /** A service-wide value the processes write to the metrics hash; absent until one has. */
+  private serviceGauge(name: string, help: string, gauge: ServiceGauge): void {
+    const scrape = () => this.current;
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const value = scrape().events?.gauges.get(gauge);
+        if (value !== undefined) this.set(value);
       },
     });
   }
