@@ -1,6 +1,6 @@
 import type { ContainerFacts } from '@app/flexport';
 import type { ProjectionState } from '@app/database';
-import { claim, EventVersion, nextRow } from '@app/versions';
+import { claim, EventVersion, factDate, nextRow } from '@app/versions';
 import type { ContainerEntity } from './container.entity.js';
 
 export type ContainerState = ProjectionState<ContainerEntity>;
@@ -19,7 +19,6 @@ export function applyContainerEvent(
 ): ContainerState {
   const location = facts.location && { name: facts.location.name, country: facts.location.country };
   const dates = Object.hasOwn(facts.dates, containerNumber) ? facts.dates[containerNumber] : {};
-  const instant = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
   return nextRow(
     current,
     () => ({
@@ -38,8 +37,8 @@ export function applyContainerEvent(
         claim(row, 'status', facts.status ?? undefined, version),
         claim(row, 'location', location ?? undefined, version),
         claim(row, 'lastFreeDay', dates.lastFreeDay, version),
-        claim(row, 'availableForPickupAt', instant(dates.availableForPickupAt), version),
-        claim(row, 'emptyReturnedAt', instant(dates.emptyReturnedAt), version),
+        claim(row, 'availableForPickupAt', factDate(dates.availableForPickupAt), version),
+        claim(row, 'emptyReturnedAt', factDate(dates.emptyReturnedAt), version),
       ].includes(true),
   );
 }

@@ -1,11 +1,9 @@
 import type { DocumentFacts } from '@app/flexport';
 import type { ProjectionState } from '@app/database';
-import { claim, EventVersion, nextRow } from '@app/versions';
+import { claim, EventVersion, factDate, nextRow } from '@app/versions';
 import type { DocumentEntity } from './document.entity.js';
 
 export type DocumentState = ProjectionState<DocumentEntity>;
-
-const date = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
 /**
  * The document after one more event, compact or v2. Each field keeps the value of the greatest-versioned
@@ -34,8 +32,8 @@ export function applyDocumentEvent(current: DocumentState | null, facts: Documen
         claim(row, 'fileName', facts.fileName ?? undefined, version),
         claim(row, 'url', facts.url ?? undefined, version),
         claim(row, 'memo', facts.memo, version),
-        claim(row, 'archivedAt', date(facts.archivedAt), version),
-        claim(row, 'uploadedAt', date(facts.uploadedAt), version),
+        claim(row, 'archivedAt', factDate(facts.archivedAt), version),
+        claim(row, 'uploadedAt', factDate(facts.uploadedAt), version),
       ].includes(true),
   );
 }

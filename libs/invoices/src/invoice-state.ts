@@ -1,11 +1,9 @@
 import type { InvoiceFacts, Money } from '@app/flexport';
 import type { ProjectionState } from '@app/database';
-import { claim, claimField, EventVersion, nextRow } from '@app/versions';
+import { claim, claimField, EventVersion, factDate, nextRow } from '@app/versions';
 import type { InvoiceEntity } from './invoice.entity.js';
 
 export type InvoiceState = ProjectionState<InvoiceEntity>;
-
-const date = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
 /**
  * The invoice after one more event, compact or v2. Each field keeps the value of the greatest-versioned
@@ -45,8 +43,8 @@ export function applyInvoiceEvent(current: InvoiceState | null, facts: InvoiceFa
         claim(row, 'status', facts.status, version),
         claimMoney(row, 'total', facts.total, version),
         claimMoney(row, 'balance', facts.balance, version),
-        claim(row, 'issuedAt', date(facts.issuedAt), version),
-        claim(row, 'voidedAt', date(facts.voidedAt), version),
+        claim(row, 'issuedAt', factDate(facts.issuedAt), version),
+        claim(row, 'voidedAt', factDate(facts.voidedAt), version),
         claim(row, 'items', facts.items, version),
       ].includes(true),
   );

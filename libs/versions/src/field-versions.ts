@@ -39,6 +39,13 @@ export function claim<R extends VersionedRow, K extends keyof R & string>(
   return true;
 }
 
+/** A fact's ISO instant as the Date its column holds, for claim(): undefined (not mentioned) and null (cleared) pass through. */
+export function factDate(value: string | undefined): Date | undefined;
+export function factDate(value: string | null | undefined): Date | null | undefined;
+export function factDate(value: string | null | undefined): Date | null | undefined {
+  return value === undefined || value === null ? value : new Date(value);
+}
+
 /** Sets a field named by the sender, as an own property even when it is called `__proto__`. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
