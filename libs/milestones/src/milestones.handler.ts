@@ -45,7 +45,8 @@ function exceptionRow(event: NormalizedEvent) {
 /**
  * Applies milestone, transit and exception events to the shipments projection and its milestone and
  * exception histories. Concurrent workers on one shipment are serialised by the shipment row's lock
- * (created if need be with INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE), so no update is lost.
+ * (INSERT … ON CONFLICT DO UPDATE … WHERE false creates the row if need be and locks it), so no update is lost.
+ * One event is a batch of one.
  * Not a ProjectionHandler: an event writes the shipment row, its histories and the listener's rows
  * under that one lock, where the one-table machinery writes a single table.
  */
@@ -55,30 +56,14 @@ export class MilestonesHandler implements EventHandler {
 
   constructor(@Optional() @Inject(MILESTONE_LISTENER) private readonly listener?: MilestoneListener) {}
 
-  async apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
-    const facts = shipmentFacts(event);
-    const current = await this.lockShipment(manager, facts.shipmentId);
-    const recorded =
-      facts.category === EventCategory.Milestone
-        ? await this.recordMilestone(manager, {
-            shipmentId: facts.shipmentId,
-            milestone: facts.milestone,
-            occurredAt: event.occurredAt,
-            location: facts.location,
-            eventId: event.eventId,
-          })
-        : null;
-    const exception = exceptionRow(event);
-    const entered = exception ? (await this.recordExceptions(manager, [exception])).size > 0 : false;
-    const next = applyShipmentEvent(current, event);
-    if (next !== current || recorded || entered) await this.saveShipment(manager, facts.shipmentId, next);
-    if (recorded && this.listener) await this.listener.onMilestoneRecorded(manager, recorded);
+  apply(manager: EntityManager, event: NormalizedEvent): Promise<void> {
+    return this.applyBatch(manager, [event]);
   }
 
   /**
-   * The batch form of `apply`: every shipment of the batch is locked (created if need be) in one
-   * pass in lockOrder, read once, the events folded in memory, and the history, the changed rows and
-   * the listener's rows written with one statement each.
+   * Every shipment of the batch is locked (created if need be) in one pass in lockOrder and read once,
+   * the events folded in memory, and the history, the changed rows and the listener's rows written
+   * with one statement each.
    */
   async applyBatch(manager: EntityManager, events: readonly NormalizedEvent[]): Promise<void> {
     const ids = lockOrder(events.map((event) => shipmentFacts(event).shipmentId));
@@ -230,63 +215,6 @@ export class MilestonesHandler implements EventHandler {
             versions: state.versions,
           })),
         ),
-      ],
-    );
-  }
-
-  private async lockShipment(manager: EntityManager, shipmentId: string): Promise<ShipmentState> {
-    await queryRows(manager, 'INSERT INTO shipments (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [shipmentId]);
-    const [row] = await queryRows<ShipmentRow>(manager, `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE id = $1 FOR UPDATE`, [shipmentId]);
-    if (!row) throw new Error(`shipment ${shipmentId} vanished`);
-    return toState(row);
-  }
-
-  /** Enters the event in the history once; null when it was already there. Runs under the shipment lock. */
-  private async recordMilestone(manager: EntityManager, milestone: Omit<RecordedMilestone, 'first'>): Promise<RecordedMilestone | null> {
-    const inserted = await queryRows(
-      manager,
-      `INSERT INTO shipment_milestones (shipment_id, event_id, milestone, occurred_at, location)
-       VALUES ($1, $2, $3, $4, $5::jsonb)
-       ON CONFLICT (shipment_id, event_id) DO NOTHING
-       RETURNING event_id`,
-      [
-        milestone.shipmentId,
-        milestone.eventId,
-        milestone.milestone,
-        milestone.occurredAt,
-        milestone.location === null ? null : JSON.stringify(milestone.location),
-      ],
-    );
-    if (inserted.length === 0) return null;
-    const others = await queryRows(
-      manager,
-      `SELECT 1 FROM shipment_milestones WHERE shipment_id = $1 AND milestone = $2 AND event_id <> $3 LIMIT 1`,
-      [milestone.shipmentId, milestone.milestone, milestone.eventId],
-    );
-    return { ...milestone, first: others.length === 0 };
-  }
-
-  private async saveShipment(manager: EntityManager, shipmentId: string, state: ShipmentState): Promise<void> {
-    await queryRows(
-      manager,
-      `UPDATE shipments
-          SET status = $2, status_at = $3, location = $4::jsonb, estimated_departure_at = $5, estimated_arrival_at = $6,
-              actual_departure_at = $7, actual_arrival_at = $8, container_numbers = $9::text[], versions = $10::jsonb,
-              customs_status = $11, cargo_ready_date = $12, updated_at = now()
-        WHERE id = $1`,
-      [
-        shipmentId,
-        state.status,
-        state.statusAt,
-        state.location === null ? null : JSON.stringify(state.location),
-        state.estimatedDepartureAt,
-        state.estimatedArrivalAt,
-        state.actualDepartureAt,
-        state.actualArrivalAt,
-        state.containerNumbers,
-        JSON.stringify(state.versions),
-        state.customsStatus,
-        state.cargoReadyDate,
       ],
     );
   }
