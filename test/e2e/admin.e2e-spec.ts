@@ -208,6 +208,19 @@ describe('admin API', () => {
       expect((await stack.client.get('/bookings/BKG-MAR')).status).toBe(404);
     });
 
+    it('treats an empty list of types as every type, as when it is absent', async () => {
+      const confirmed = bookingEnvelope('evt_all_types_confirmed', 'BKG-ALL-1', 'booking.confirmed', '2031-05-01T00:00:00Z');
+      const amended = bookingEnvelope('evt_all_types_amended', 'BKG-ALL-2', 'booking.amended', '2031-05-02T00:00:00Z');
+      await seedDeadEvent(confirmed, 'booking', 'booking_confirmed');
+      await seedDeadEvent(amended, 'booking', 'booking_amended');
+
+      const run = await stack.client.adminRun('/admin/replay', { from: '2031-05-01T00:00:00Z', to: '2031-06-01T00:00:00Z', types: [] });
+      expect(run).toMatchObject({ kind: 'replay', status: 'succeeded', error: null });
+      expect(run.progress).toEqual({ matched: 2, queued: 2, alreadyProcessed: 0 });
+      await stack.client.settled('evt_all_types_confirmed', ['processed']);
+      await stack.client.settled('evt_all_types_amended', ['processed']);
+    });
+
     it('answers 202 with the run at once, and counts processed events as already applied instead of running them twice', async () => {
       const response = await stack.client.adminPost('/admin/replay', {
         from: '2000-01-01T00:00:00Z',

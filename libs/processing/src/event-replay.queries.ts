@@ -9,6 +9,11 @@ export interface ReplayCursor {
   occurredAt: string | null;
 }
 
+/** An event a bulk replay selected, with its status now. */
+export interface ReplayCandidate extends ReplayCursor {
+  status: EventStatus;
+}
+
 export interface StoredEvent {
   eventId: string;
   /** Null once payload retention cleared it (a processed event: it never needs to run again). */
@@ -56,10 +61,10 @@ export class EventReplayQueries {
   async selectForReplay(
     manager: EntityManager,
     filter: ReplayFilter & { after?: ReplayCursor | null; limit?: number; withPayload?: boolean },
-  ): Promise<ReplayCursor[]> {
-    const rows = await queryRows<{ event_id: string; occurred_at: Date | null }>(
+  ): Promise<ReplayCandidate[]> {
+    const rows = await queryRows<{ event_id: string; occurred_at: Date | null; status: EventStatus }>(
       manager,
-      `SELECT event_id, occurred_at FROM event_log
+      `SELECT event_id, occurred_at, status FROM event_log
         WHERE ($1::timestamptz IS NULL OR occurred_at >= $1)
           AND (NOT $7::boolean OR payload IS NOT NULL)
           AND ($2::timestamptz IS NULL OR occurred_at < $2)
@@ -79,7 +84,7 @@ export class EventReplayQueries {
         filter.withPayload ?? false,
       ],
     );
-    return rows.map((row) => ({ eventId: row.event_id, occurredAt: row.occurred_at?.toISOString() ?? null }));
+    return rows.map((row) => ({ eventId: row.event_id, occurredAt: iso(row.occurred_at), status: row.status }));
   }
 
   /**

@@ -275,6 +275,9 @@ describe('event pipeline (Postgres, BullMQ jobs)', () => {
     expect(pages.flat().map((c) => c.eventId)).toEqual(['rp-1', 'rp-3']);
     const byType = await store.selectForReplay(db.dataSource.manager, { from: '2026-04-01T00:00:00Z', types: ['shipment.milestone'] });
     expect(byType.map((c) => c.eventId)).toEqual(['rp-1', 'rp-2', 'rp-3', 'rp-4']);
+    expect(byType.map((c) => c.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
+    const noTypes = await store.selectForReplay(db.dataSource.manager, { from: '2026-04-01T00:00:00Z', types: [] });
+    expect(noTypes.map((c) => c.eventId)).toEqual(['rp-1', 'rp-2', 'rp-3', 'rp-4']);
   });
 
   it('with a real BullMQ worker, failures are retried with backoff and the last one dead-letters the event', async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunContext, throwIfStopped } from '@app/admin-runs';
 import type { TypedConfigService } from '@app/config';
-import { ClearedPayloads, EventPipeline, EventReplayQueries } from '@app/processing';
+import { ClearedPayloads, EventPipeline, EventReplayQueries, ReplayCursor } from '@app/processing';
 import { CATEGORY_QUEUES, eventJobId, JobName, withinMs } from '@app/queue';
 import { QueueRegistry } from '../queue-registry.js';
 import type { BulkReplayResult, ReplayRequest, ReplayResult } from './admin.dto.js';
@@ -93,32 +93,30 @@ export class ReplayService {
   ): Promise<BulkReplayResult> {
     const result: BulkReplayResult = { matched: skipped?.count ?? 0, queued: 0, alreadyProcessed: 0 };
     if (skipped) result.skippedPayloadsCleared = skipped;
-    let after = '';
+    let after: ReplayCursor | null = null;
     for (;;) {
       throwIfStopped(run.signal);
-      const rows: { event_id: string; status: string }[] = await this.dataSource.query(
-        `SELECT event_id, status FROM event_log
-          WHERE event_id > $1 AND payload IS NOT NULL
-            AND ($2::timestamptz IS NULL OR occurred_at >= $2)
-            AND ($3::timestamptz IS NULL OR occurred_at < $3)
-            AND ($4::text[] IS NULL OR name = ANY($4) OR type = ANY($4))
-          ORDER BY event_id
-          LIMIT ${BATCH}`,
-        [after, request.from, request.to, request.types ?? null],
-      );
+      const rows = await this.replays.selectForReplay(this.dataSource.manager, {
+        from: request.from,
+        to: request.to,
+        types: request.types,
+        after,
+        limit: BATCH,
+        withPayload: true,
+      });
       for (const row of rows) {
         result.matched++;
         if (row.status === 'processed') {
           result.alreadyProcessed++;
           continue;
         }
-        const outcome = await this.replay(row.event_id);
+        const outcome = await this.replay(row.eventId);
         if (outcome.status === 'queued') result.queued++;
         else result.alreadyProcessed++;
       }
       run.progress({ ...result });
       if (rows.length < BATCH) break;
-      after = rows[rows.length - 1].event_id;
+      after = rows[rows.length - 1];
     }
     this.logger.log({ msg: 'events replay queued', ...request, ...result, skippedPayloadsCleared: skipped?.count ?? 0 });
     return result;
