@@ -11,14 +11,14 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadModule } from './read/read.module.js';
 import { BOARD_ROUTE } from './board/board-route.js';
-import { DOCS_PATH } from './docs/openapi.js';
+import { DOCS_ROUTE } from './docs/openapi.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
     AppConfigModule,
     // Routes outside the controllers that get a request line too (the webhook writes its own: @SelfLogged()).
-    ObservabilityModule.forRole('api', [BOARD_ROUTE, `/${DOCS_PATH}`]),
+    ObservabilityModule.forRole('api', [BOARD_ROUTE, DOCS_ROUTE]),
     QueueModule.forRole('producer'),
     DatabaseModule,
     ProcessingModule,

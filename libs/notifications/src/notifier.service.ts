@@ -115,7 +115,7 @@ export class NotifierService {
         [job.deliveryKey, result.statusCode],
       );
       this.logger.log({ msg: 'notification delivered', ...log });
-      this.metrics?.count(EventCounter.NotificationsDelivered, job.milestone);
+      this.metrics.count(EventCounter.NotificationsDelivered, job.milestone);
       return { kind: 'delivered', statusCode: result.statusCode ?? 0 };
     }
 
@@ -129,8 +129,8 @@ export class NotifierService {
         WHERE idempotency_key = $1 AND status = 'sending' AND lease_token = $2`,
       [job.deliveryKey, attempt.leaseToken, dead, result.statusCode, result.error],
     );
-    this.metrics?.count(EventCounter.NotificationsFailed, job.milestone);
-    if (dead) this.metrics?.count(EventCounter.NotificationsDead, job.milestone);
+    this.metrics.count(EventCounter.NotificationsFailed, job.milestone);
+    if (dead) this.metrics.count(EventCounter.NotificationsDead, job.milestone);
     if (dead) this.logger.error({ msg: 'notification dead: retries exhausted', ...log, error: result.error });
     else this.logger.warn({ msg: 'notification failed; retrying', ...log, error: result.error });
     throw new NotificationFailedError(result.error ?? 'notification failed');

@@ -33,10 +33,6 @@ export class ReconcileRunner {
     private readonly metrics: EventMetrics,
   ) {}
 
-  get enabled(): boolean {
-    return this.client !== null;
-  }
-
   /** Calls `onPage` with the counts so far after each page. Throws what the listing or the intake throws. */
   async run(window: ReconcileWindow, onPage: (counts: ReconcileCounts) => Promise<void>, signal?: AbortSignal): Promise<ReconcileCounts> {
     if (this.client === null) throw new ReconciliationDisabledError();

@@ -1,4 +1,5 @@
-import { basicAuthValid, isUnder } from './board-auth.hook.js';
+import { isUnder } from '../http/route-hooks.js';
+import { basicAuthValid } from './board-auth.hook.js';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 

@@ -5,8 +5,6 @@ import { sameSecret } from './constant-time.js';
 
 export const BOARD_USER = 'admin';
 
-export { isUnder };
-
 export function basicAuthValid(header: string | undefined, password: string): boolean {
   const match = typeof header === 'string' ? /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header) : null;
   const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';

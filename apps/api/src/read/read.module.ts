@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { MilestonesModule } from '@app/milestones';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { QueueRegistry } from '../queue-registry.js';
 import { EventsController } from './events.controller.js';
 import { EventsReader } from './events.reader.js';
@@ -13,6 +12,6 @@ import { TimelineReader } from './timeline.reader.js';
 @Module({
   imports: [MilestonesModule],
   controllers: [ShipmentsController, ProjectionsController, EventsController],
-  providers: [ApiTokenGuard, ProjectionsReader, EventsReader, TimelineReader, QueueRegistry],
+  providers: [ProjectionsReader, EventsReader, TimelineReader, QueueRegistry],
 })
 export class ReadModule {}
