@@ -9,7 +9,7 @@ import type { MilestoneListener, RecordedMilestone } from './milestone-listener.
 import { ShipmentExceptionEntity } from './shipment-exception.entity.js';
 import { SHIPMENT_STATE_COLUMNS, ShipmentColumns, shipmentStateFields } from './shipment-columns.js';
 import { ShipmentMilestoneEntity } from './shipment-milestone.entity.js';
-import { applyShipmentEvent, ShipmentState } from './shipment-state.js';
+import { applyShipmentEvent, isShipmentFacts, SHIPMENT_CATEGORIES, ShipmentFacts, ShipmentState } from './shipment-state.js';
 import { ShipmentEntity } from './shipment.entity.js';
 
 interface ShipmentRow extends ShipmentColumns {
@@ -23,15 +23,9 @@ function toState(row: ShipmentRow): ShipmentState {
   return Object.assign(shipmentStateFields(row), { containerNumbers: row.container_numbers, versions: row.versions });
 }
 
-function shipmentFacts(event: NormalizedEvent) {
+function shipmentFacts(event: NormalizedEvent): ShipmentFacts {
   const { facts } = event;
-  if (
-    facts.category !== EventCategory.Milestone &&
-    facts.category !== EventCategory.Transit &&
-    facts.category !== EventCategory.Exception
-  ) {
-    throw new InvalidEventError(`MilestonesHandler cannot apply a ${facts.category} event`);
-  }
+  if (!isShipmentFacts(facts)) throw new InvalidEventError(`MilestonesHandler cannot apply a ${facts.category} event`);
   return facts;
 }
 
@@ -50,7 +44,7 @@ function exceptionRow(event: NormalizedEvent) {
  * Not a ProjectionHandler: an event writes the shipment row, its histories and the listener's rows
  * under that one lock, where the one-table machinery writes a single table.
  */
-@HandlesEvents(EventCategory.Milestone, EventCategory.Transit, EventCategory.Exception)
+@HandlesEvents(...SHIPMENT_CATEGORIES)
 export class MilestonesHandler implements EventHandler {
   readonly projections = [ShipmentEntity, ShipmentMilestoneEntity, ShipmentExceptionEntity];
 

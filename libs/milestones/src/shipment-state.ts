@@ -1,6 +1,15 @@
-import { EventCategory, Location, Milestone, NormalizedEvent, TRANSIT_FIELDS, TransitDates } from '@app/flexport';
+import { EventCategory, EventFacts, Location, Milestone, NormalizedEvent, TRANSIT_FIELDS, TransitDates } from '@app/flexport';
 import { claimField, FieldVersions, versionOf } from '@app/versions';
 import type { CustomsStatus } from './shipment.entity.js';
+
+/** The categories whose events describe a shipment: what the milestones module handles. */
+export const SHIPMENT_CATEGORIES = [EventCategory.Milestone, EventCategory.Transit, EventCategory.Exception] as const;
+
+export type ShipmentFacts = Extract<EventFacts, { category: (typeof SHIPMENT_CATEGORIES)[number] }>;
+
+export function isShipmentFacts(facts: EventFacts): facts is ShipmentFacts {
+  return (SHIPMENT_CATEGORIES as readonly EventCategory[]).includes(facts.category);
+}
 
 /** The fields of a shipment the state rules decide, as ISO strings; `versions` says which event set each. */
 export interface ShipmentState {
@@ -46,13 +55,7 @@ export function emptyShipmentState(): ShipmentState {
  */
 export function applyShipmentEvent(state: ShipmentState, event: NormalizedEvent): ShipmentState {
   const { facts } = event;
-  if (
-    facts.category !== EventCategory.Milestone &&
-    facts.category !== EventCategory.Transit &&
-    facts.category !== EventCategory.Exception
-  ) {
-    return state;
-  }
+  if (!isShipmentFacts(facts)) return state;
   const version = versionOf(event);
   const versions: FieldVersions = { ...state.versions };
   const next: ShipmentState = { ...state, versions };
