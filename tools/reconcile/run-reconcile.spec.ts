@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PassThrough } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../test/support/api-stack.js';
 import { FakeFlexportApi, startFakeFlexportApi } from '../../test/support/fake-flexport-api.js';
 import { FakeService, startFakeService } from '../../test/support/fake-webhook-service.js';
 import { listedEvents } from '../../test/support/listed-events.js';
@@ -71,11 +71,13 @@ describe('npm run reconcile against a deployment', () => {
     expect(formatReconcileOutcome(outcome).at(-1)).toBe('accepted: it runs in the background');
     // It does go on in the background.
     const client = new AdminReconcileClient(service.origin, ADMIN);
-    let run = await client.run(outcome.accepted.runId);
-    while (run.status === 'running') {
-      await sleep(20);
-      run = await client.run(outcome.accepted.runId);
-    }
+    const run = await waitFor(
+      async () => {
+        const current = await client.run(outcome.accepted.runId);
+        return current.status === 'running' ? undefined : current;
+      },
+      { intervalMs: 20, what: 'the background run to finish' },
+    );
     expect(run.status).toBe('succeeded');
   });
 
