@@ -5,7 +5,7 @@ import { queryRows } from '@app/database';
 import { Envelope, EventCategory, normalizeEvent } from '@app/flexport';
 import { ClearedPayloads, EventReplayQueries, HandlerRegistry } from '@app/processing';
 import type { ProjectionRebuildStats, RebuildReport } from './admin.dto.js';
-import { payloadsClearedConflict } from './payloads-cleared.js';
+import { payloadsToSkip } from './payloads-cleared.js';
 
 /** Serialises the rebuild's transactions across processes (transaction-scoped advisory lock). */
 export const REBUILD_LOCK_KEY = 727_190_002;
@@ -57,10 +57,7 @@ export class RebuildService implements OnApplicationBootstrap {
    * rebuilds from the events it still holds (the skipped ones' effects are lost). Null when there are none.
    */
   async clearedPayloads({ skipClearedPayloads = false }: { skipClearedPayloads?: boolean } = {}): Promise<ClearedPayloads | null> {
-    const cleared = await this.replays.clearedPayloads(this.dataSource.manager, 'all');
-    if (cleared.count === 0) return null;
-    if (!skipClearedPayloads) throw payloadsClearedConflict('event log', cleared);
-    return cleared;
+    return payloadsToSkip('event log', await this.replays.clearedPayloads(this.dataSource.manager, 'all'), skipClearedPayloads);
   }
 
   async rebuild(run: RunContext<RebuildReport>, skipped: ClearedPayloads | null = null): Promise<RebuildReport> {

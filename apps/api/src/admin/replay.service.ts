@@ -8,7 +8,7 @@ import { ClearedPayloads, EventPipeline, EventReplayQueries, ReplayCursor } from
 import { CATEGORY_QUEUES, eventJobId, JobName, withinMs } from '@app/queue';
 import { QueueRegistry } from '../queue-registry.js';
 import type { BulkReplayResult, ReplayRequest, ReplayResult } from './admin.dto.js';
-import { payloadsClearedConflict } from './payloads-cleared.js';
+import { payloadsToSkip } from './payloads-cleared.js';
 
 const BATCH = 500;
 
@@ -76,9 +76,7 @@ export class ReplayService {
       to: request.to,
       types: request.types,
     });
-    if (cleared.count === 0) return null;
-    if (!options.skipClearedPayloads) throw payloadsClearedConflict('range', cleared);
-    return cleared;
+    return payloadsToSkip('range', cleared, options.skipClearedPayloads);
   }
 
   /**
