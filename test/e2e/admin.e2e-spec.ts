@@ -1,5 +1,6 @@
 import { fixtureBytes } from '../support/fixtures.js';
 import { ApiStack, startApiStack, waitFor } from '../support/api-stack.js';
+import { PROJECTION_TABLES } from '../support/projection-tables.js';
 
 const FIXTURES = [
   'compact/booking-amended.json',
@@ -20,16 +21,6 @@ const FIXTURES = [
   'flexport-v2/invoice-payment-made.json',
   'flexport-v2/document-uploaded.json',
   'flexport-v2/container-free-time-to-expire.json',
-];
-const PROJECTIONS = [
-  'shipments',
-  'shipment_milestones',
-  'shipment_exceptions',
-  'bookings',
-  'purchase_orders',
-  'invoices',
-  'documents',
-  'containers',
 ];
 const INVALID = JSON.stringify({
   id: 'evt_admin_invalid',
@@ -88,7 +79,8 @@ describe('admin API', () => {
 
   async function snapshot(): Promise<Record<string, unknown[]>> {
     const tables: Record<string, unknown[]> = {};
-    for (const table of PROJECTIONS) tables[table] = await sql(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY to_jsonb(t)::text`);
+    for (const table of PROJECTION_TABLES)
+      tables[table] = await sql(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY to_jsonb(t)::text`);
     return tables;
   }
 
@@ -269,7 +261,7 @@ describe('admin API', () => {
       const report = run.progress as { events: number; projections: Array<Record<string, number | string>> };
       const processed = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM event_log WHERE status = 'processed'`);
       expect(report.events).toBe(processed[0].n);
-      for (const table of PROJECTIONS) {
+      for (const table of PROJECTION_TABLES) {
         const stats = report.projections.find((p) => p.table === table)!;
         expect(stats.before).toBe(before[table].length);
         expect(stats).toEqual({ table, before: stats.before, after: stats.before, unchanged: stats.before });
@@ -303,7 +295,7 @@ describe('admin API', () => {
           })
           .sort();
       const repaired = await snapshot();
-      for (const table of PROJECTIONS) expect(content(repaired[table])).toEqual(content(healthy[table]));
+      for (const table of PROJECTION_TABLES) expect(content(repaired[table])).toEqual(content(healthy[table]));
       expect(await stack.client.json('/shipments/104233')).toMatchObject({ status: 'customs_cleared' });
     });
 
